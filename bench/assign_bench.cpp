@@ -1,0 +1,92 @@
+// Google Benchmark: what `guestaddr assign` costs in-process, against the
+// floor of parsing and serialising the same XML with pugixml alone.
+#include <string>
+
+#include <benchmark/benchmark.h>
+#include <pugixml.hpp>
+
+#include "guest_generator.hpp"
+#include "guestaddr/guestaddr.hpp"
+#include "guestaddr/hotplug.hpp"
+
+namespace {
+
+using guestaddr::bench::Machine;
+
+// The whole of `guestaddr assign` minus the file and process: text in, text out.
+void assign_text(benchmark::State& state, Machine machine) {
+    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
+    for (auto _ : state) {
+        auto parsed = guestaddr::parse(xml);
+        auto assigned = guestaddr::assign(std::move(*parsed));
+        if (!assigned) {
+            state.SkipWithError(assigned.errors().front().to_string().c_str());
+            return;
+        }
+        std::string out = guestaddr::format(*assigned);
+        benchmark::DoNotOptimize(out);
+    }
+    state.SetComplexityN(state.range(0));
+    state.counters["devices"] = static_cast<double>(state.range(0));
+}
+
+// Parsing alone, to tell the model's cost from the assigners'.
+void parse_text(benchmark::State& state, Machine machine) {
+    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
+    for (auto _ : state) {
+        auto parsed = guestaddr::parse(xml);
+        benchmark::DoNotOptimize(parsed);
+    }
+}
+
+// The floor: pugixml parse and serialise, with guestaddr's output flags.
+void xml_floor(benchmark::State& state, Machine machine) {
+    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
+    for (auto _ : state) {
+        pugi::xml_document doc;
+        doc.load_buffer(xml.data(), xml.size(), pugi::parse_default);
+        struct Sink : pugi::xml_writer {
+            std::string text;
+            void write(const void* data, size_t size) override { text.append(static_cast<const char*>(data), size); }
+        } sink;
+        doc.save(sink, "  ", pugi::format_indent | pugi::format_attribute_single_quote | pugi::format_no_declaration);
+        benchmark::DoNotOptimize(sink.text);
+    }
+}
+
+// One device attached (cold) to an addressed guest: the cost of
+// `guestaddr attach` on a large definition, minus the file.
+void attach_one(benchmark::State& state, Machine machine) {
+    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
+    const std::string addressed = guestaddr::format(*guestaddr::assign(std::move(*guestaddr::parse(xml))));
+    const std::string nic =
+        "<interface type='network'><mac address='52:54:00:fe:dc:ba'/><source network='default'/>"
+        "<model type='e1000'/></interface>";
+    for (auto _ : state) {
+        auto attached = guestaddr::attach(std::move(*guestaddr::parse(addressed)), nic, guestaddr::Plug::Cold);
+        if (!attached) {
+            state.SkipWithError(attached.errors().front().to_string().c_str());
+            return;
+        }
+        std::string out = guestaddr::format(attached->definition);
+        benchmark::DoNotOptimize(out);
+    }
+}
+
+void sizes(benchmark::internal::Benchmark* b) {
+    for (int n : {10, 100, 1000, 10000, 30000}) b->Arg(n);
+    b->Unit(benchmark::kMillisecond);
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(assign_text, pc, Machine::Pc)->Apply(sizes);
+BENCHMARK_CAPTURE(assign_text, q35, Machine::Q35)->Apply(sizes);
+BENCHMARK_CAPTURE(parse_text, pc, Machine::Pc)->Apply(sizes);
+BENCHMARK_CAPTURE(parse_text, q35, Machine::Q35)->Apply(sizes);
+BENCHMARK_CAPTURE(xml_floor, pc, Machine::Pc)->Apply(sizes);
+BENCHMARK_CAPTURE(xml_floor, q35, Machine::Q35)->Apply(sizes);
+BENCHMARK_CAPTURE(attach_one, pc, Machine::Pc)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(attach_one, q35, Machine::Q35)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();

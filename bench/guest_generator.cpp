@@ -1,0 +1,105 @@
+#include "guest_generator.hpp"
+
+#include <fmt/format.h>
+
+namespace guestaddr::bench {
+namespace {
+
+constexpr std::size_t kPciShare = 5;            // one device in five is PCI
+constexpr std::size_t kChannelsPerSerial = 1000;  // libvirt accepts large `ports`
+constexpr std::size_t kSlotsPerBridge = 31;     // slot 0 of a pci-bridge is unusable
+constexpr std::size_t kBus0Devices = 24;        // what fits on pc's bus 0 beside the built-in devices
+
+std::size_t ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
+
+// libvirt's disk names: vda … vdz, vdaa … (bijective base 26).
+std::string disk_name(std::size_t index) {
+    std::string suffix;
+    for (std::size_t n = index + 1; n > 0; n = (n - 1) / 26) suffix.insert(suffix.begin(), char('a' + (n - 1) % 26));
+    return "vd" + suffix;
+}
+
+std::string virtio_model(Machine machine) { return machine == Machine::Q35 ? "virtio-transitional" : "virtio"; }
+
+void add_nic(std::string& out, std::size_t n, Machine machine) {
+    fmt::format_to(std::back_inserter(out),
+                   "    <interface type='user'>\n      <mac address='52:54:00:{:02x}:{:02x}:{:02x}'/>\n"
+                   "      <model type='{}'/>\n    </interface>\n",
+                   (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff, virtio_model(machine));
+}
+
+void add_disk(std::string& out, std::size_t n, Machine machine) {
+    const std::string model = machine == Machine::Q35 ? " model='virtio-transitional'" : "";
+    fmt::format_to(std::back_inserter(out),
+                   "    <disk type='file' device='disk'{}>\n      <driver name='qemu' type='raw'/>\n"
+                   "      <source file='/var/lib/guestaddr-bench/{}.img'/>\n"
+                   "      <target dev='{}' bus='virtio'/>\n    </disk>\n",
+                   model, disk_name(n), disk_name(n));
+}
+
+void add_channel(std::string& out, std::size_t n) {
+    fmt::format_to(std::back_inserter(out),
+                   "    <channel type='pty'>\n      <target type='virtio' name='org.guestaddr.bench.{}'/>\n"
+                   "    </channel>\n",
+                   n);
+}
+
+// pci-bridges from index `first` on, enough for `pci_devices` (each bridge
+// takes a slot of its own, hence the spare one per bridge).
+void add_bridges(std::string& out, std::size_t first, std::size_t pci_devices) {
+    const std::size_t bridges = ceil_div(pci_devices, kSlotsPerBridge - 1);
+    for (std::size_t i = 0; i < bridges; ++i)
+        fmt::format_to(std::back_inserter(out), "    <controller type='pci' index='{}' model='pci-bridge'/>\n", first + i);
+}
+
+// libvirt adds pci-bridges to pc only on bus 0, so about 900 PCI devices at
+// most; q35 gets PCIe root ports, one bus number per device. Past that the
+// bridges are declared: on q35 behind pcie-root-port 1 ← pcie-to-pci-bridge 2.
+void add_pci_capacity(std::string& out, Machine machine, std::size_t pci_devices) {
+    if (machine == Machine::Pc) {
+        if (pci_devices > kBus0Devices) add_bridges(out, 1, pci_devices);
+        return;
+    }
+    out += "    <controller type='pci' index='1' model='pcie-root-port'/>\n";
+    out += "    <controller type='pci' index='2' model='pcie-to-pci-bridge'/>\n";
+    add_bridges(out, 3, pci_devices);
+}
+
+void add_serial_capacity(std::string& out, std::size_t channels) {
+    // Port 0 of a virtio-serial controller is kept for a console.
+    for (std::size_t i = 0; i < ceil_div(channels, kChannelsPerSerial); ++i)
+        fmt::format_to(std::back_inserter(out), "    <controller type='virtio-serial' index='{}' ports='{}'/>\n", i,
+                       kChannelsPerSerial + 1);
+}
+
+}  // namespace
+
+bool machine_from_name(std::string_view name, Machine& machine) {
+    if (name == "pc") machine = Machine::Pc;
+    else if (name == "q35") machine = Machine::Q35;
+    else return false;
+    return true;
+}
+
+std::string make_guest(std::size_t devices, Machine machine) {
+    const std::size_t pci_devices = ceil_div(devices, kPciShare);
+    const std::size_t channels = devices - pci_devices;
+    std::string out;
+    out.reserve(devices * 160 + 1024);
+    fmt::format_to(std::back_inserter(out),
+                   "<domain type='kvm'>\n  <name>bench-{}-{}</name>\n  <memory unit='KiB'>4194304</memory>\n"
+                   "  <vcpu placement='static'>4</vcpu>\n  <os>\n    <type arch='x86_64' machine='{}'>hvm</type>\n"
+                   "  </os>\n  <devices>\n",
+                   machine == Machine::Q35 ? "q35" : "pc", devices, machine == Machine::Q35 ? "q35" : "pc");
+    add_pci_capacity(out, machine, pci_devices);
+    add_serial_capacity(out, channels);
+    for (std::size_t i = 0; i < pci_devices; ++i) {
+        if (i % 2 == 0) add_nic(out, i / 2, machine);
+        else add_disk(out, i / 2, machine);
+    }
+    for (std::size_t i = 0; i < channels; ++i) add_channel(out, i);
+    out += "  </devices>\n</domain>\n";
+    return out;
+}
+
+}  // namespace guestaddr::bench

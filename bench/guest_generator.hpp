@@ -1,0 +1,27 @@
+// Synthetic guests for the benchmarks and bench/compare.sh: the same text
+// for the in-process benchmarks and for the whole-process comparison with
+// libvirt, so the two sets of figures describe the same definitions.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace guestaddr::bench {
+
+enum class Machine { Pc, Q35 };
+
+// "pc" / "q35"; anything else is not a machine the benchmarks know.
+bool machine_from_name(std::string_view name, Machine& machine);
+
+// A guest with `devices` devices that need an address: one in five is a PCI
+// device (virtio NICs and disks alternately), the rest are virtio-serial
+// channels. Where libvirt would not grow the guest that far by itself the
+// capacity is declared: virtio-serial controllers of 1,000 channels each, and
+// pci-bridges (on q35 behind a root port and a pcie-to-pci-bridge; there the
+// PCI devices use the transitional virtio models so that they fit on them,
+// because each PCIe endpoint would cost one of only 256 bus numbers).
+// No device carries an address: assign places all of them.
+std::string make_guest(std::size_t devices, Machine machine);
+
+}  // namespace guestaddr::bench

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# fuzz/run.sh BUILD_DIR [SECONDS] [assign|attach]: run a fuzzer for SECONDS
+# (60 by default): assign seeded with every input.xml of ../shared/conformance
+# and the regressions, attach with the devices of tests/conformance/attach-cases.
+# Exits non-zero on a crash, a sanitizer report, a broken property or a hang;
+# the input is left in BUILD_DIR/fuzz-artifacts/ and belongs in
+# fuzz/regressions/ once the bug is fixed.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="$(cd "$1" && pwd)"
+seconds="${2:-60}"
+shared="${SHARED_DIR:-$here/../../shared}"
+target="${3:-assign}"
+fuzzer="$build/fuzz/${target}_fuzzer"
+
+seeds="$build/fuzz-seeds-$target"
+corpus="$build/fuzz-corpus-$target"
+artifacts="$build/fuzz-artifacts"
+rm -rf "$seeds"
+mkdir -p "$seeds" "$corpus" "$artifacts"
+# One file per case, named after it (libFuzzer wants a flat folder).
+if [ "$target" = attach ]; then
+    for f in "$here"/../tests/conformance/attach-cases/*/device.xml; do
+        cp "$f" "$seeds/$(basename "$(dirname "$f")").xml"
+    done
+elif [ -d "$shared/conformance" ]; then
+    find "$shared/conformance" -name input.xml | while read -r f; do
+        name="$(basename "$(dirname "$f")")"
+        cp "$f" "$seeds/$name.xml"
+    done
+fi
+[ "$target" = attach ] || cp "$here"/regressions/* "$seeds/"
+echo "fuzz/run.sh: $(ls "$seeds" | wc -l) seeds, ${seconds}s"
+
+# -max_len: the largest seeds are ~100 kB; longer inputs only slow the run.
+# -timeout: one input taking 10 s is a hang. -rss_limit_mb: a blow-up.
+exec "$fuzzer" "$corpus" "$seeds" \
+    -dict="$here/domain.dict" \
+    -max_total_time="$seconds" \
+    -max_len=131072 \
+    -timeout=10 \
+    -rss_limit_mb=2048 \
+    -print_final_stats=1 \
+    -artifact_prefix="$artifacts/"

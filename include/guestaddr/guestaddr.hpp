@@ -1,0 +1,56 @@
+// guestaddr: stable, libvirt-compatible device addresses for QEMU/KVM guests.
+//
+// The whole public API: parse a libvirt domain definition, assign every
+// device an address, validate a definition, and format it back.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "guestaddr/address.hpp"
+#include "guestaddr/error.hpp"
+
+namespace guestaddr {
+
+namespace model {
+struct Domain;
+}
+
+// A parsed domain definition: the original document (kept for round-tripping
+// everything addressing does not touch) plus the device model.
+class Definition {
+public:
+    Definition(Definition&&) noexcept;
+    Definition& operator=(Definition&&) noexcept;
+    ~Definition();
+
+    const model::Domain& domain() const;
+    model::Domain& domain();
+
+    struct Impl;
+    explicit Definition(std::unique_ptr<Impl> impl);
+    Impl& impl() { return *impl_; }
+    const Impl& impl() const { return *impl_; }
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// Reads a domain definition. Malformed XML, a missing <domain> or an
+// unparsable address is an error naming the device.
+Result<Definition> parse(std::string_view xml);
+
+// Canonicalises the machine type, adds the implicit devices and gives every
+// device an address, keeping every address already present.
+Result<Definition> assign(Definition definition);
+
+// Checks a definition without changing it: every problem found, empty when
+// the definition is complete (every device addressed) and consistent.
+std::vector<Error> validate(const Definition& definition);
+
+// The definition as XML, in libvirt's formatting.
+std::string format(const Definition& definition);
+
+}  // namespace guestaddr

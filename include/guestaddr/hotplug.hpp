@@ -1,0 +1,35 @@
+// Adding and removing one device without moving any other.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "guestaddr/guestaddr.hpp"
+
+namespace guestaddr {
+
+enum class Plug {
+    Cold,  // into the stopped guest's definition (libvirt's --config): may add root ports, bridges, hubs
+    Live,  // into a running guest: a hot-pluggable place that exists already, nothing else added
+};
+
+struct Attachment {
+    Definition definition;  // the definition with the device added and addressed
+    std::size_t device;     // the new device's index in definition.domain().devices
+};
+
+// Adds the device `device_xml` (one device element) to an addressed
+// definition and gives it an address. Every other device keeps its address.
+// Errors: malformed device XML, an address already taken, no room (Live: no
+// hot-pluggable room).
+Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug);
+
+// The index of the device `device_xml` names: an interface by MAC, a disk by
+// target, a controller by type and index, otherwise by alias or address.
+Result<std::size_t> find_device(const Definition& definition, std::string_view device_xml);
+
+// Removes devices[index]. A controller that still has devices on it, or the
+// root bus, cannot be removed.
+Result<Definition> detach(Definition definition, std::size_t index);
+
+}  // namespace guestaddr

@@ -1,0 +1,94 @@
+#include "assign/drive_assigner.hpp"
+
+#include <array>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "guestaddr/error.hpp"
+#include "machine/implicit_devices.hpp"
+#include "model/disk_names.hpp"
+
+namespace guestaddr::assigners {
+namespace {
+
+using model::Device;
+using model::DeviceClass;
+
+// How a name index maps onto controllers of one bus type (spec §6.2).
+struct DriveLayout {
+    std::string_view bus;
+    unsigned units_per_controller;
+    unsigned units_per_bus;
+};
+
+constexpr std::array<DriveLayout, 4> kDriveLayouts{{
+    {"ide", 4, 2},
+    {"sata", 6, 6},
+    {"scsi", 7, 7},
+    {"fdc", 2, 2},
+}};
+
+const DriveLayout* layout_for(std::string_view bus) {
+    for (const DriveLayout& layout : kDriveLayouts)
+        if (layout.bus == bus) return &layout;
+    return nullptr;
+}
+
+DriveAddress from_name_index(unsigned index, const DriveLayout& layout) {
+    const unsigned within = index % layout.units_per_controller;
+    return DriveAddress{index / layout.units_per_controller, within / layout.units_per_bus, 0,
+                        within % layout.units_per_bus};
+}
+
+bool is_scsi_hostdev(const Device& d) {
+    return d.cls == DeviceClass::Hostdev && d.device_kind == "subsystem" && d.type == "scsi";
+}
+
+// libvirt adds the SCSI controllers host devices name while parsing them,
+// so they come before every other implicit controller.
+void add_scsi_hostdev_controllers(model::Domain& domain) {
+    std::optional<unsigned> highest;
+    for (const Device& d : domain.devices)
+        if (const auto* a = std::get_if<DriveAddress>(&d.address); a && is_scsi_hostdev(d))
+            highest = std::max(highest.value_or(0), a->controller);
+    machine::add_controllers_up_to(domain, "scsi", highest, "lsilogic");
+}
+
+// SCSI host devices take the first unit (target 0, bus 0) no SCSI disk or
+// earlier host device uses, controller by controller.
+void assign_scsi_hostdevs(model::Domain& domain) {
+    std::set<DriveAddress> used;
+    for (const Device& d : domain.devices)
+        if (const auto* a = std::get_if<DriveAddress>(&d.address); a && (d.bus == "scsi" || is_scsi_hostdev(d)))
+            used.insert(*a);
+    const unsigned units = kDriveLayouts[2].units_per_controller;
+    for (Device& d : domain.devices) {
+        if (!is_scsi_hostdev(d) || d.has_address()) continue;
+        DriveAddress candidate{0, 0, 0, 0};
+        while (used.contains(candidate)) {
+            if (++candidate.unit == units) candidate = DriveAddress{candidate.controller + 1, 0, 0, 0};
+        }
+        used.insert(candidate);
+        d.address = candidate;
+    }
+}
+
+}  // namespace
+
+void assign_drive_addresses(model::Domain& domain, const machine::MachineProfile&) {
+    for (std::size_t i : domain.of_class(DeviceClass::Disk)) {
+        Device& d = domain.devices[i];
+        const DriveLayout* layout = layout_for(d.bus);
+        if (layout == nullptr || d.has_address()) continue;
+        std::optional<unsigned> index = d.target_index;
+        if (!index)
+            throw Failure(Error{ErrorKind::InvalidAddress, domain.describe(i),
+                                "the disk name encodes no index and the disk has no address"});
+        d.address = from_name_index(*index, *layout);
+    }
+    assign_scsi_hostdevs(domain);
+    add_scsi_hostdev_controllers(domain);
+}
+
+}  // namespace guestaddr::assigners

@@ -1,0 +1,187 @@
+#include "assign/pci_assigner.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "assign/pci_chipset.hpp"
+#include "assign/pci_walk.hpp"
+#include "guestaddr/error.hpp"
+#include "topology/controller_rules.hpp"
+#include "topology/device_rules.hpp"
+#include "topology/pci_address_set.hpp"
+
+namespace guestaddr::assigners {
+namespace {
+
+using model::Device;
+using model::DeviceClass;
+using model::Domain;
+using topology::AddressOrigin;
+using topology::Connect;
+using topology::ConnectFlags;
+using topology::PciAddressSet;
+
+bool is_pci_controller(const Device& d) { return d.cls == DeviceClass::Controller && d.type == "pci"; }
+
+unsigned highest_pci_index(const Domain& domain) {
+    unsigned highest = 0;
+    for (std::size_t i : domain.controller_order)
+        if (is_pci_controller(domain.devices[i])) highest = std::max(highest, domain.devices[i].index.value_or(0));
+    return highest;
+}
+
+const topology::ControllerRule& default_bus_rule(const machine::MachineProfile& machine) {
+    return *topology::controller_rule(machine.has_pcie_root() ? "pcie-root-port" : "pci-bridge");
+}
+
+// libvirt leaves the PIIX3 IDE and USB functions of slot 1 to the chipset
+// reservation instead of collecting them.
+bool is_piix3_function(const Device& d, const PciAddress& a) {
+    if (d.cls != DeviceClass::Controller || d.index != 0u || a.domain != 0 || a.bus != 0 || a.slot != 1) return false;
+    if (d.type == "ide") return a.function == 1;
+    return d.type == "usb" && d.model == "piix3-uhci" && a.function == 2;
+}
+
+// libvirt visits devices kind by kind in this order when it reserves the
+// addresses a definition has; the order matters because the first device
+// reserved in a slot decides whether root ports may share it.
+constexpr std::array kCollectOrder{
+    DeviceClass::Disk,    DeviceClass::Interface, DeviceClass::Sound,      DeviceClass::Hostdev,
+    DeviceClass::Video,   DeviceClass::Controller, DeviceClass::Smartcard, DeviceClass::Serial,
+    DeviceClass::Parallel, DeviceClass::Channel,  DeviceClass::Console,    DeviceClass::Input,
+    DeviceClass::Filesystem, DeviceClass::Watchdog, DeviceClass::Memballoon, DeviceClass::Rng,
+    DeviceClass::Nvram,   DeviceClass::Hub,       DeviceClass::Shmem,      DeviceClass::Tpm,
+    DeviceClass::Memory,  DeviceClass::Redirdev,  DeviceClass::Iommu,      DeviceClass::Vsock,
+    DeviceClass::Panic,   DeviceClass::Lease,     DeviceClass::Graphics,   DeviceClass::Audio,
+    DeviceClass::Crypto,  DeviceClass::Other,
+};
+
+std::vector<std::size_t> collect_order(const Domain& domain) {
+    std::vector<std::size_t> order;
+    order.reserve(domain.devices.size());
+    for (DeviceClass cls : kCollectOrder)
+        for (std::size_t i : domain.of_class(cls)) order.push_back(i);
+    return order;
+}
+
+void collect_explicit_addresses(Domain& domain, PciAddressSet& set, const machine::MachineProfile& machine) {
+    for (std::size_t i : collect_order(domain)) {
+        Device& d = domain.devices[i];
+        const PciAddress* a = d.pci();
+        if (a == nullptr || a->is_empty()) continue;
+        if (d.hotplugged && a->function != 0)
+            throw Failure(Error{ErrorKind::Placement, domain.describe(i),
+                                "only function 0 can be hot-plugged (QEMU cannot hot-plug multifunction devices)"});
+        if (is_piix3_function(d, *a)) {
+            if (!set.bus(0).accepts.has(Connect::PciDevice))
+                throw Failure(Error{ErrorKind::Placement, domain.describe(i),
+                                    "bus 0 must be conventional PCI for the integrated PIIX3 USB or IDE controller"});
+            continue;
+        }
+        // A device that should not be on PCI but has a PCI address is
+        // tolerated as a conventional PCI device, as libvirt does.
+        ConnectFlags flags = topology::connect_flags(d, machine).value_or(ConnectFlags(Connect::PciDevice));
+        PciAddress reserved = set.reserve(*a, flags, AddressOrigin::User, domain.describe(i));
+        reserved.multifunction = a->multifunction;
+        d.address = reserved;
+    }
+}
+
+PciAddressSet build_address_set(Domain& domain, const machine::MachineProfile& machine, PciAddressSet::Mode mode,
+                                unsigned bus_count) {
+    PciAddressSet set(mode);
+    for (std::size_t i : domain.controller_order) {
+        const Device& c = domain.devices[i];
+        if (!is_pci_controller(c)) continue;
+        set.set_bus(c.index.value_or(0), *topology::controller_rule(c.model), c.ctarget.hotplug.value_or(true));
+    }
+    if (set.bus_count() < bus_count) set.set_bus(bus_count - 1, default_bus_rule(machine), true);
+    set.fill_missing(default_bus_rule(machine));
+    collect_explicit_addresses(domain, set, machine);
+    return set;
+}
+
+// libvirt keeps one conventional PCI slot free on pci-root machines so that
+// a pci-bridge can always be hot-added later.
+void reserve_spare_pci_slot(PciAddressSet& set, const machine::MachineProfile& machine) {
+    if (!machine.has_pci_root() || set.fully_reserved()) return;
+    set.allocate(Connect::PciDevice, std::nullopt, "spare PCI slot");
+}
+
+// A fresh PCIe topology gets one empty root port for hotplug.
+void reserve_spare_root_port(PciAddressSet& set, const machine::MachineProfile& machine, unsigned input_highest) {
+    if (!machine.has_pcie_root() || input_highest > 0 || set.bus_count() <= input_highest + 1) return;
+    set.allocate(Connect::PcieDevice | Connect::AutoAssign, std::nullopt, "spare PCIe root port");
+}
+
+// Adds a controller for every bus the plan created, each reserving a slot
+// of its own in the plan (which may create more buses).
+void add_planned_controllers(Domain& domain, PciAddressSet& plan, const machine::MachineProfile& machine) {
+    for (unsigned index = 1; index < plan.bus_count(); ++index) {
+        if (domain.find_controller("pci", index)) continue;
+        const std::size_t added =
+            domain.add_implicit(model::implicit_controller("pci", index, std::string(plan.bus(index).rule->model)));
+        if (auto flags = topology::connect_flags(domain.devices[added], machine))
+            plan.allocate(*flags, std::nullopt, domain.describe(added));
+    }
+}
+
+unsigned plan_bus_count(Domain& domain, const machine::MachineProfile& machine) {
+    const unsigned highest = highest_pci_index(domain);
+    PciAddressSet plan = build_address_set(domain, machine, PciAddressSet::Mode::Plan, highest + 1);
+    reserve_chipset_slots(domain, plan, machine);
+    reserve_spare_pci_slot(plan, machine);
+    place_devices(domain, plan, machine);
+    reserve_spare_root_port(plan, machine, highest);
+    add_planned_controllers(domain, plan, machine);
+    return static_cast<unsigned>(plan.bus_count());
+}
+
+// A machine without PCI (isapc, microvm) cannot take a device that needs it.
+void refuse_pci_devices(const Domain& domain, const machine::MachineProfile& machine) {
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        const Device& d = domain.devices[i];
+        if (d.pci() || (topology::connect_flags(d, machine) && d.wants_pci_address()))
+            throw Failure(Error{ErrorKind::Placement, domain.describe(i),
+                                fmt::format("machine type '{}' has no PCI buses", machine.canonical)});
+    }
+}
+
+// Growth is not bounded while planning (as in libvirt); a controller it had
+// to add past index 255 makes the guest impossible.
+void check_added_indexes(const Domain& domain) {
+    for (std::size_t i : domain.controller_order) {
+        const Device& c = domain.devices[i];
+        if (c.type == "pci" && c.index.value_or(0) > 255)
+            throw Failure(Error{ErrorKind::Exhausted, domain.describe(i),
+                                fmt::format("PCI controller index {} is too high, the maximum is 255: the devices "
+                                            "need more PCI buses than a guest can have",
+                                            *c.index)});
+    }
+}
+
+bool plugs_into_running_guest(const Domain& domain) {
+    return std::any_of(domain.devices.begin(), domain.devices.end(), [](const Device& d) { return d.hotplugged; });
+}
+
+}  // namespace
+
+void assign_pci_addresses(Domain& domain, const machine::MachineProfile& machine) {
+    if (!machine.has_pci()) {
+        refuse_pci_devices(domain, machine);
+        return;
+    }
+    // A running guest's buses are what they are: nothing can be planned in.
+    const unsigned bus_count =
+        plugs_into_running_guest(domain) ? highest_pci_index(domain) + 1 : plan_bus_count(domain, machine);
+    PciAddressSet set = build_address_set(domain, machine, PciAddressSet::Mode::Commit, bus_count);
+    reserve_chipset_slots(domain, set, machine);
+    place_devices(domain, set, machine);
+    set_multifunction(domain);
+    fill_pci_controller_defaults(domain);
+    check_added_indexes(domain);
+}
+
+}  // namespace guestaddr::assigners

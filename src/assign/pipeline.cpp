@@ -1,0 +1,32 @@
+#include "assign/pipeline.hpp"
+
+#include "assign/dimm_assigner.hpp"
+#include "assign/drive_assigner.hpp"
+#include "assign/pci_assigner.hpp"
+#include "assign/spapr_vio_assigner.hpp"
+#include "assign/usb_assigner.hpp"
+#include "assign/virtio_serial_assigner.hpp"
+#include "machine/device_defaults.hpp"
+#include "machine/implicit_devices.hpp"
+#include "machine/machine.hpp"
+#include "validate/definition_rules.hpp"
+
+namespace guestaddr::assigners {
+
+void assign_all(model::Domain& domain) {
+    const machine::MachineProfile machine = machine::resolve_machine(domain.arch, domain.machine);
+    domain.machine = machine.canonical;
+    if (domain.arch.empty()) domain.arch = machine::kDefaultArch;
+    machine::fill_device_defaults(domain, machine);
+    assign_drive_addresses(domain, machine);
+    machine::add_implicit_devices(domain, machine);
+    validation::check_definition_rules(domain, machine);
+    assign_virtio_serial_addresses(domain);
+    assign_spapr_vio_addresses(domain);
+    assign_pci_addresses(domain, machine);
+    assign_usb_addresses(domain, machine);
+    assign_dimm_slots(domain);
+    machine::mirror_console_address(domain);
+}
+
+}  // namespace guestaddr::assigners

@@ -1,0 +1,116 @@
+#include "assign/virtio_serial_assigner.hpp"
+
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "guestaddr/error.hpp"
+
+namespace guestaddr::assigners {
+namespace {
+
+using model::Device;
+using model::DeviceClass;
+using model::Domain;
+
+constexpr unsigned kDefaultPorts = 31;
+
+struct SerialController {
+    unsigned ports = kDefaultPorts;
+    std::set<unsigned> used;
+    unsigned next = 1;  // no port below it is free: ports are only ever taken here
+
+    std::optional<unsigned> first_free() {
+        while (next < ports && used.contains(next)) ++next;
+        if (next >= ports) return std::nullopt;
+        return next;
+    }
+};
+
+bool is_virtio_channel(const Device& d) { return d.cls == DeviceClass::Channel && d.target_type == "virtio"; }
+bool is_virtio_console(const Device& d) { return d.cls == DeviceClass::Console && d.target_type == "virtio"; }
+
+std::map<unsigned, SerialController> controllers_of(const Domain& domain) {
+    std::map<unsigned, SerialController> out;
+    for (std::size_t i : domain.controller_order) {
+        const Device& c = domain.devices[i];
+        if (c.type == "virtio-serial") out[c.index.value_or(0)].ports = c.ports.value_or(kDefaultPorts);
+    }
+    return out;
+}
+
+void reserve_explicit(Domain& domain, std::map<unsigned, SerialController>& controllers) {
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        const Device& d = domain.devices[i];
+        const auto* a = std::get_if<VirtioSerialAddress>(&d.address);
+        if (!(is_virtio_channel(d) || is_virtio_console(d)) || a == nullptr || a->port == 0) continue;
+        auto c = controllers.find(a->controller);
+        if (c == controllers.end() || a->port >= c->second.ports)
+            throw Failure(Error{ErrorKind::InvalidAddress, domain.describe(i),
+                                fmt::format("virtio-serial controller {} does not have port {}", a->controller,
+                                            a->port)});
+        if (!c->second.used.insert(a->port).second)
+            throw Failure(Error{ErrorKind::AddressConflict, domain.describe(i),
+                                fmt::format("virtio-serial port {} of controller {} is already in use", a->port,
+                                            a->controller)});
+    }
+}
+
+unsigned add_controller(Domain& domain, std::map<unsigned, SerialController>& controllers) {
+    unsigned index = 0;
+    while (controllers.contains(index)) ++index;
+    domain.add_implicit(model::implicit_controller("virtio-serial", index, ""));
+    controllers[index];
+    return index;
+}
+
+VirtioSerialAddress choose_port(Domain& domain, std::size_t i, std::map<unsigned, SerialController>& controllers) {
+    if (const auto* a = std::get_if<VirtioSerialAddress>(&domain.devices[i].address)) {
+        auto c = controllers.find(a->controller);
+        std::optional<unsigned> port = c == controllers.end() ? std::nullopt : c->second.first_free();
+        if (!port)
+            throw Failure(Error{ErrorKind::Exhausted, domain.describe(i),
+                                fmt::format("virtio-serial controller {} has no free port", a->controller)});
+        return VirtioSerialAddress{a->controller, 0, *port};
+    }
+    for (auto& [index, c] : controllers)
+        if (auto port = c.first_free()) return VirtioSerialAddress{index, 0, *port};
+    return VirtioSerialAddress{add_controller(domain, controllers), 0, 1};
+}
+
+// A virtio console with a virtio-serial address but no port uses up the
+// first free port of controller 0, whatever controller it names, and its
+// address keeps port 0: libvirt 9.0 reserves it so and never writes it back.
+void reserve_console_ports(Domain& domain, std::map<unsigned, SerialController>& controllers) {
+    for (std::size_t i : domain.of_class(DeviceClass::Console)) {
+        const auto* a = std::get_if<VirtioSerialAddress>(&domain.devices[i].address);
+        if (!is_virtio_console(domain.devices[i]) || a == nullptr || a->port != 0) continue;
+        auto first = controllers.find(0);
+        if (first == controllers.end())
+            throw Failure(Error{ErrorKind::Placement, domain.describe(i),
+                                "a virtio console without a port needs virtio-serial controller 0, which is missing"});
+        std::optional<unsigned> port = first->second.first_free();
+        if (!port)
+            throw Failure(Error{ErrorKind::Exhausted, domain.describe(i), "virtio-serial controller 0 has no free port"});
+        first->second.used.insert(*port);
+    }
+}
+
+}  // namespace
+
+void assign_virtio_serial_addresses(Domain& domain) {
+    std::map<unsigned, SerialController> controllers = controllers_of(domain);
+    reserve_explicit(domain, controllers);
+    reserve_console_ports(domain, controllers);
+    for (std::size_t i : domain.of_class(DeviceClass::Channel)) {
+        const Device& d = domain.devices[i];
+        const auto* a = std::get_if<VirtioSerialAddress>(&d.address);
+        if (!is_virtio_channel(d) || (a != nullptr && a->port != 0)) continue;
+        VirtioSerialAddress chosen = choose_port(domain, i, controllers);
+        controllers[chosen.controller].used.insert(chosen.port);
+        domain.devices[i].address = chosen;
+    }
+}
+
+}  // namespace guestaddr::assigners

@@ -1,0 +1,39 @@
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "qemu/command_line.hpp"
+
+namespace guestaddr::cli {
+namespace {
+
+struct ArgvArgs {
+    std::string input;
+    bool stub_backends = false;
+};
+
+// assign() keeps every address already present, so a complete definition
+// comes out of it unchanged and an incomplete one gets libvirt's addresses:
+// the command line always has every device placed.
+int run_argv(const ArgvArgs& args) {
+    auto parsed = load(args.input);
+    if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()));
+    auto assigned = assign(std::move(*parsed));
+    if (!assigned) return report(assigned.errors(), kInvalidDefinition);
+    const auto backends = args.stub_backends ? qemu::Backends::Stub : qemu::Backends::Host;
+    for (const std::string& line : qemu::command_line_text(*assigned, backends)) std::cout << line << '\n';
+    return kSuccess;
+}
+
+}  // namespace
+
+Runner add_argv_command(CLI::App& app) {
+    auto args = std::make_shared<ArgvArgs>();
+    CLI::App* cmd = app.add_subcommand("argv", "print the QEMU command line libvirt 9.0 runs, one option per line");
+    cmd->add_option("DOMAIN", args->input, "domain XML, or - for standard input")->required();
+    cmd->add_flag("--stub-backends", args->stub_backends,
+                  "replace every host resource by a null stand-in, so that QEMU starts on any machine");
+    return [cmd, args] { return cmd->parsed() ? run_argv(*args) : -1; };
+}
+
+}  // namespace guestaddr::cli

@@ -1,0 +1,39 @@
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/file_io.hpp"
+
+namespace guestaddr::cli {
+namespace {
+
+struct AssignArgs {
+    std::string input;
+    std::string output;
+};
+
+int run_assign(const AssignArgs& args) {
+    auto parsed = load(args.input);
+    if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()));
+    auto assigned = assign(std::move(*parsed));
+    if (!assigned) return report(assigned.errors(), kInvalidDefinition);
+    const std::string text = format(*assigned);
+    if (args.output.empty() || args.output == "-") {
+        std::cout << text;
+        return kSuccess;
+    }
+    auto written = write_atomically(args.output, text);
+    return written ? kSuccess : report(written.errors(), kIoFailure);
+}
+
+}  // namespace
+
+Runner add_assign_command(CLI::App& app) {
+    auto args = std::make_shared<AssignArgs>();
+    CLI::App* cmd = app.add_subcommand("assign", "print the definition with every device addressed");
+    cmd->add_option("DOMAIN", args->input, "domain XML, or - for standard input")->required();
+    cmd->add_option("-o,--output", args->output, "write to this file (atomically) instead of standard output");
+    return [cmd, args] { return cmd->parsed() ? run_assign(*args) : -1; };
+}
+
+}  // namespace guestaddr::cli

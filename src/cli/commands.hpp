@@ -1,0 +1,36 @@
+// The subcommands of `guestaddr`, one file each. Each adds itself to the
+// app and returns the function that runs it once the command line is parsed.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "guestaddr/guestaddr.hpp"
+
+namespace guestaddr::cli {
+
+// Exit statuses.
+inline constexpr int kSuccess = 0;
+inline constexpr int kInvalidDefinition = 1;  // refused: every error on stderr, nothing on stdout
+inline constexpr int kIoFailure = 2;          // a file could not be read or written
+
+using Runner = std::function<int()>;
+
+Runner add_assign_command(CLI::App& app);
+Runner add_validate_command(CLI::App& app);
+Runner add_argv_command(CLI::App& app);
+Runner add_attach_command(CLI::App& app);
+Runner add_detach_command(CLI::App& app);
+Runner add_verify_command(CLI::App& app);
+
+// Prints every error on standard error; returns `status`.
+int report(const std::vector<Error>& errors, int status);
+// kIoFailure when reading or writing failed, kInvalidDefinition otherwise.
+int exit_status_for(const std::vector<Error>& errors);
+// Reads and parses a definition ("-" is standard input).
+Result<Definition> load(const std::string& path);
+
+}  // namespace guestaddr::cli

@@ -1,0 +1,112 @@
+#include "guestaddr/hotplug.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "api/definition_impl.hpp"
+#include "assign/pipeline.hpp"
+#include "hotplug/device_identity.hpp"
+
+namespace guestaddr {
+namespace {
+
+using model::Device;
+using model::DeviceClass;
+
+// A running guest cannot gain controllers or hubs along with the device.
+void check_nothing_else_added(const model::Domain& domain, std::size_t devices_before) {
+    for (std::size_t i = devices_before; i < domain.devices.size(); ++i)
+        throw Failure(Error{ErrorKind::Exhausted, domain.describe(i),
+                            "hot-plugging the device would need this added too, which a running guest cannot "
+                            "get; attach it to the definition of the stopped guest instead"});
+}
+
+// Device kinds libvirt 9.0 cannot attach to a definition (attach-device
+// --config refuses them): define the guest anew instead.
+void check_attachable(const model::Device& d) {
+    static constexpr std::array kFixed{DeviceClass::Panic, DeviceClass::Video, DeviceClass::Iommu,
+                                       DeviceClass::Hub,   DeviceClass::Graphics, DeviceClass::Smartcard,
+                                       DeviceClass::Crypto};
+    if (std::find(kFixed.begin(), kFixed.end(), d.cls) != kFixed.end())
+        throw Failure(Error{ErrorKind::Unsupported, model::describe(d, 0),
+                            fmt::format("a <{}> cannot be attached; change the definition and define it again", d.element)});
+}
+
+// libvirt fills no defaults into a PCI controller it attaches: the device
+// XML must say what the controller is.
+void check_controller_spelled_out(const model::Device& d) {
+    if (d.cls != DeviceClass::Controller || d.type != "pci") return;
+    const bool port = d.model == "pcie-root-port" || d.model == "pcie-switch-downstream-port";
+    const bool expander = d.model == "pci-expander-bus" || d.model == "pcie-expander-bus";
+    const bool complete = !d.model_name.empty() && (d.model != "pci-bridge" || d.ctarget.chassis_nr) &&
+                          (!port || (d.ctarget.chassis && d.ctarget.port)) && (!expander || d.ctarget.bus_nr);
+    if (!complete)
+        throw Failure(Error{ErrorKind::Unsupported, model::describe(d, 0),
+                            "an attached PCI controller must give its <model name> and <target> options "
+                            "(chassisNr, chassis and port, or busNr) as libvirt fills none in"});
+}
+
+// The first serial port attached to a guest without a console gets one
+// mirroring it, whatever its kind (a definition read whole gets one only
+// for an ISA serial).
+void add_console_for_first_serial(model::Domain& domain, std::size_t index) {
+    const Device& serial = domain.devices[index];
+    if (serial.cls != DeviceClass::Serial || domain.of_class(DeviceClass::Serial).size() != 1 ||
+        !domain.of_class(DeviceClass::Console).empty())
+        return;
+    Device console = model::implicit_device(DeviceClass::Console);
+    console.type = serial.type;
+    console.target_type = "serial";
+    console.target_port = serial.target_port;
+    console.address = serial.address;
+    domain.add_implicit(std::move(console));
+}
+
+}  // namespace
+
+Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug) {
+    try {
+        const model::Device attached = xml::read_device_element(device_xml);
+        check_attachable(attached);
+        check_controller_spelled_out(attached);
+        Definition::Impl& impl = definition.impl();
+        const std::size_t before = impl.domain.devices.size();
+        const std::size_t index = xml::append_device(impl.document, impl.domain, device_xml);
+        impl.domain.devices[index].hotplugged = plug == Plug::Live;
+        assigners::assign_all(impl.domain);
+        impl.domain.devices[index].hotplugged = false;
+        if (plug == Plug::Live) check_nothing_else_added(impl.domain, before + 1);
+        add_console_for_first_serial(impl.domain, index);
+        return Attachment{std::move(definition), index};
+    } catch (const Failure& f) {
+        return f.error();
+    }
+}
+
+Result<std::size_t> find_device(const Definition& definition, std::string_view device_xml) {
+    try {
+        const Definition::Impl& impl = definition.impl();
+        return hotplug::find_device(impl.domain, xml::read_device_element(device_xml), xml::copy_device_xml(device_xml),
+                                    [&](std::size_t i) { return xml::element_of_device(impl.document, impl.domain, i); });
+    } catch (const Failure& f) {
+        return f.error();
+    }
+}
+
+Result<Definition> detach(Definition definition, std::size_t index) {
+    try {
+        Definition::Impl& impl = definition.impl();
+        xml::remove_device(impl.document, impl.domain, index);
+        // As libvirt does on the next define: what the machine always has
+        // (a PS/2 input, the root bus, the controller a device still sits
+        // on) comes back, at the same address.
+        assigners::assign_all(impl.domain);
+        return definition;
+    } catch (const Failure& f) {
+        return f.error();
+    }
+}
+
+}  // namespace guestaddr

@@ -1,0 +1,162 @@
+#include "machine/device_defaults.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "guestaddr/error.hpp"
+
+namespace guestaddr::machine {
+namespace {
+
+using model::Device;
+using model::DeviceClass;
+using model::Domain;
+
+
+// Serial target ports take two passes in libvirt: serials written as ISA
+// serials take the lowest port no other ISA-typed serial has, every other
+// serial one above the highest port so far.
+void number_serial_ports(Domain& domain, const std::vector<std::size_t>& serials) {
+    std::set<unsigned> isa_ports;
+    for (std::size_t i : serials)
+        if (domain.devices[i].target_port && domain.devices[i].target_type == "isa-serial")
+            isa_ports.insert(*domain.devices[i].target_port);
+    for (std::size_t i : serials) {
+        Device& s = domain.devices[i];
+        if (s.target_port || s.target_type != "isa-serial") continue;
+        unsigned port = 0;
+        while (isa_ports.contains(port)) ++port;
+        s.target_port = port;
+        isa_ports.insert(port);
+    }
+    std::set<unsigned> used;
+    for (std::size_t i : serials)
+        if (domain.devices[i].target_port) used.insert(*domain.devices[i].target_port);
+    for (std::size_t i : serials) {
+        Device& s = domain.devices[i];
+        if (s.target_port) continue;
+        s.target_port = used.empty() ? 0 : *used.rbegin() + 1;
+        used.insert(*s.target_port);
+    }
+}
+
+// Checked before untyped serials become ISA ones: libvirt only counts the
+// serials written as ISA serials (an untyped one may end up on port 4).
+void check_isa_serials(const Domain& domain, const std::vector<std::size_t>& serials) {
+    std::set<unsigned> ports;
+    for (std::size_t i : serials) {
+        const Device& s = domain.devices[i];
+        if (s.target_type != "isa-serial") continue;
+        if (*s.target_port >= 4)
+            throw Failure(Error{ErrorKind::Exhausted, domain.describe(i),
+                                fmt::format("ISA serial port {} is out of range: at most 4 ISA serial ports "
+                                            "(0 to 3) are supported",
+                                            *s.target_port)});
+        if (!ports.insert(*s.target_port).second)
+            throw Failure(Error{ErrorKind::AddressConflict, domain.describe(i),
+                                fmt::format("ISA serial port {} is already in use", *s.target_port)});
+    }
+}
+
+void fill_serials(Domain& domain, const std::vector<std::size_t>& serials) {
+    number_serial_ports(domain, serials);
+    check_isa_serials(domain, serials);
+    for (std::size_t i : serials) {
+        Device& s = domain.devices[i];
+        if (s.target_type.empty()) s.target_type = "isa-serial";
+        if (s.target_model.empty()) s.target_model = std::string(serial_target_model(s.target_type));
+    }
+}
+
+void fill_consoles(Domain& domain, const std::vector<std::size_t>& consoles) {
+    for (std::size_t n = 0; n < consoles.size(); ++n) {
+        Device& c = domain.devices[consoles[n]];
+        if (c.target_type.empty()) c.target_type = "serial";
+        // libvirt numbers virtio consoles by position, whatever the input says.
+        if (c.target_type == "virtio") c.target_port = static_cast<unsigned>(n);
+    }
+}
+
+Device serial_like(const Device& source, std::string target_type, unsigned port) {
+    Device d = model::implicit_device(DeviceClass::Serial);
+    d.type = source.type;
+    d.target_type = std::move(target_type);
+    d.target_port = port;
+    return d;
+}
+
+// The first console and the first serial port are one device to the
+// guest; libvirt writes both sides of the pair.
+void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& serials,
+                              const std::vector<std::size_t>& consoles) {
+    if (!consoles.empty() && domain.devices[consoles.front()].target_type == "serial") {
+        Device& console = domain.devices[consoles.front()];
+        if (serials.empty()) {
+            Device serial = serial_like(console, "isa-serial", 0);
+            serial.target_model = "isa-serial";
+            console.target_port = 0;
+            domain.add_implicit(std::move(serial));
+            return;
+        }
+        const Device& first = domain.devices[serials.front()];
+        console.type = first.type;
+        console.target_port = first.target_port;
+        return;
+    }
+    if (serials.empty()) return;
+    const std::string& first_type = domain.devices[serials.front()].target_type;
+    if (first_type != "isa-serial" && first_type != "system-serial") return;
+    const Device& first = domain.devices[serials.front()];
+    Device console = serial_like(first, "serial", first.target_port.value_or(0));
+    console.cls = DeviceClass::Console;
+    console.element = "console";
+    console.leads_its_kind = true;
+    domain.add_implicit(std::move(console));
+}
+
+// A parallel port without a port number takes one above the highest of
+// the parallel ports before it (libvirt numbers them while parsing).
+void number_parallel_ports(Domain& domain) {
+    std::optional<unsigned> highest;
+    for (std::size_t i : domain.of_class(DeviceClass::Parallel)) {
+        Device& p = domain.devices[i];
+        if (!p.target_port) p.target_port = highest ? *highest + 1 : 0;
+        highest = std::max(highest.value_or(0), *p.target_port);
+    }
+}
+
+bool mirrors_first_serial(const Domain& domain, std::size_t console, std::size_t serial) {
+    const Device& c = domain.devices[console];
+    const Device& s = domain.devices[serial];
+    return c.target_type == "serial" && c.target_port == s.target_port;
+}
+
+}  // namespace
+
+std::string_view serial_target_model(std::string_view target_type) {
+    if (target_type == "isa-debug") return "isa-debugcon";
+    if (target_type == "system-serial") return "";
+    return target_type;
+}
+
+void mirror_console_address(Domain& domain) {
+    const std::vector<std::size_t> serials = domain.of_class(DeviceClass::Serial);
+    const std::vector<std::size_t> consoles = domain.of_class(DeviceClass::Console);
+    if (serials.empty() || consoles.empty()) return;
+    if (mirrors_first_serial(domain, consoles.front(), serials.front()))
+        domain.devices[consoles.front()].address = domain.devices[serials.front()].address;
+}
+
+void fill_chardev_defaults(Domain& domain) {
+    number_parallel_ports(domain);
+    const std::vector<std::size_t> serials = domain.of_class(DeviceClass::Serial);
+    const std::vector<std::size_t> consoles = domain.of_class(DeviceClass::Console);
+    fill_serials(domain, serials);
+    fill_consoles(domain, consoles);
+    pair_console_with_serial(domain, serials, consoles);
+}
+
+}  // namespace guestaddr::machine

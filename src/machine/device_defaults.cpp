@@ -1,0 +1,155 @@
+#include "machine/device_defaults.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdint>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "model/disk_names.hpp"
+
+namespace guestaddr::machine {
+namespace {
+
+using model::Device;
+using model::DeviceClass;
+using model::Domain;
+
+bool is_ich9_usb(const Device& d) {
+    return d.type == "usb" && (d.model == "ich9-ehci1" || d.model.starts_with("ich9-uhci"));
+}
+
+unsigned lowest_unused_index(const Domain& domain, const std::string& type) {
+    std::set<unsigned> used;
+    for (std::size_t i : domain.controller_order)
+        if (domain.devices[i].type == type && domain.devices[i].index) used.insert(*domain.devices[i].index);
+    unsigned index = 0;
+    while (used.contains(index)) ++index;
+    return index;
+}
+
+bool model_has_index(const Domain& domain, const Device& like, unsigned index) {
+    for (std::size_t i : domain.controller_order) {
+        const Device& c = domain.devices[i];
+        if (c.type == like.type && c.model == like.model && c.index == index) return true;
+    }
+    return false;
+}
+
+// A controller without an index takes the lowest free one of its type; a
+// USB2 companion joins the set of the controller just before it.
+void fill_controller_indexes(Domain& domain) {
+    const Device* previous = nullptr;
+    bool changed = false;
+    for (std::size_t i : domain.controller_order) {
+        Device& c = domain.devices[i];
+        if (!c.index) {
+            if (is_ich9_usb(c) && previous && is_ich9_usb(*previous) && previous->index &&
+                !model_has_index(domain, c, *previous->index))
+                c.index = previous->index;
+            else
+                c.index = lowest_unused_index(domain, c.type);
+            changed = true;
+        }
+        previous = &c;
+    }
+    if (changed) domain.order_parsed_lists();
+}
+
+void fill_controller_model(Device& c) {
+    if (c.type == "usb" && c.model.empty()) c.model = "piix3-uhci";
+    if (c.type == "scsi" && c.model.empty()) c.model = "lsilogic";
+    if (c.type == "usb" && c.model.starts_with("ich9-uhci") && !c.master_startport) {
+        const unsigned n = static_cast<unsigned>(c.model.back() - '1');
+        c.master_startport = n * 2;
+    }
+}
+
+std::string bus_for_disk_name(const Device& disk) {
+    if (disk.device_kind == "floppy") return "fdc";
+    std::string_view prefix = model::disk_name_prefix(disk.target_dev);
+    if (prefix == "hd") return "ide";
+    if (prefix == "sd") return "scsi";
+    if (prefix == "vd") return "virtio";
+    if (prefix == "fd") return "fdc";
+    if (prefix == "xvd") return "xen";
+    if (prefix == "ubd") return "uml";
+    return "ide";
+}
+
+void fill_disk_buses(Domain& domain) {
+    for (Device& d : domain.devices)
+        if (d.cls == DeviceClass::Disk && d.bus.empty()) d.bus = bus_for_disk_name(d);
+    domain.order_parsed_lists();
+}
+
+void fill_video_defaults(Domain& domain) {
+    std::vector<std::size_t> videos = domain.of_class(DeviceClass::Video);
+    for (std::size_t i : videos)
+        if (domain.devices[i].model.empty()) domain.devices[i].model = "cirrus";
+    if (!videos.empty()) domain.devices[videos.front()].primary = true;
+}
+
+// libvirt reads the NIC models it knows without regard to case and writes
+// them in lower case.
+void normalise_nic_model(Device& nic) {
+    static constexpr std::array<std::string_view, 5> kKnown{"virtio", "virtio-transitional", "virtio-non-transitional",
+                                                           "e1000", "e1000e"};
+    std::string lower = nic.model;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (std::find(kKnown.begin(), kKnown.end(), lower) != kKnown.end() || lower == "rtl8139") nic.model = lower;
+}
+
+std::string mac_string(std::uint32_t low24) {
+    return fmt::format("52:54:00:{:02x}:{:02x}:{:02x}", (low24 >> 16) & 0xff, (low24 >> 8) & 0xff, low24 & 0xff);
+}
+
+// libvirt gives a NIC without a MAC a random one in QEMU's range; guestaddr
+// derives it from the guest's identity and the NIC's position instead, so
+// that assigning the same definition twice gives the same guest.
+void fill_missing_macs(Domain& domain) {
+    std::set<std::string> taken;
+    for (const Device& d : domain.devices)
+        if (d.cls == DeviceClass::Interface && !d.mac.empty()) taken.insert(d.mac);
+    for (std::size_t i : domain.of_class(DeviceClass::Interface)) {
+        Device& nic = domain.devices[i];
+        if (!nic.mac.empty()) continue;
+        std::uint32_t hash = 2166136261u;  // FNV-1a
+        for (char c : fmt::format("{}/{}/{}", domain.uuid, domain.name, nic.ordinal))
+            hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+        while (!taken.insert(mac_string(hash)).second) ++hash;
+        nic.mac = mac_string(hash);
+    }
+}
+
+void fill_simple_models(Domain& domain) {
+    for (Device& d : domain.devices) {
+        if (d.cls == DeviceClass::Interface) normalise_nic_model(d);
+        // libvirt 9.0 does not know <crypto> yet and drops it; so does
+        // guestaddr, so that both store the same guest. Its address goes
+        // with it: the slot it named is free for the others.
+        if (d.cls == DeviceClass::Crypto) {
+            d.discarded = true;
+            d.address = {};
+        }
+        if (d.cls == DeviceClass::Interface && d.model.empty() && d.type != "hostdev") d.model = "rtl8139";
+        if (d.cls == DeviceClass::Input && d.bus.empty())
+            d.bus = d.type == "tablet" ? "usb" : (d.type == "evdev" || d.type == "passthrough" ? "" : "ps2");
+    }
+}
+
+}  // namespace
+
+void fill_device_defaults(Domain& domain, const MachineProfile&) {
+    fill_controller_indexes(domain);
+    for (std::size_t i : domain.controller_order) fill_controller_model(domain.devices[i]);
+    fill_disk_buses(domain);
+    fill_video_defaults(domain);
+    fill_simple_models(domain);
+    fill_missing_macs(domain);
+    fill_chardev_defaults(domain);
+}
+
+}  // namespace guestaddr::machine

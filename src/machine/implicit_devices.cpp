@@ -1,0 +1,121 @@
+#include "machine/implicit_devices.hpp"
+
+#include <fmt/format.h>
+
+#include "guestaddr/error.hpp"
+
+namespace guestaddr::machine {
+namespace {
+
+using model::Device;
+using model::DeviceClass;
+using model::Domain;
+
+void add_controller_if_missing(Domain& domain, const std::string& type, unsigned index, std::string model) {
+    if (domain.find_controller(type, index)) return;
+    domain.add_implicit(model::implicit_controller(type, index, std::move(model)));
+}
+
+void add_root_bus(Domain& domain, const MachineProfile& machine) {
+    if (!machine.has_pci()) return;
+    const std::string root = machine.has_pcie_root() ? "pcie-root" : "pci-root";
+    if (const Device* existing = domain.find_controller("pci", 0)) {
+        if (existing->model != root)
+            throw Failure(Error{ErrorKind::Placement, "controller pci 0",
+                                fmt::format("the PCI controller with index 0 must be model='{}' for this machine "
+                                            "type, but model='{}' was found",
+                                            root, existing->model)});
+        return;
+    }
+    add_controller_if_missing(domain, "pci", 0, root);
+}
+
+void add_machine_defaults(Domain& domain, const MachineProfile& machine) {
+    if (machine.has_pci()) add_controller_if_missing(domain, "usb", 0, machine.has_pcie_root() ? "qemu-xhci" : "piix3-uhci");
+    if (machine.has_pcie_root()) add_controller_if_missing(domain, "sata", 0, "");
+    add_root_bus(domain, machine);
+    if (domain.of_class(DeviceClass::Memballoon).empty()) {
+        Device balloon = model::implicit_device(DeviceClass::Memballoon);
+        balloon.model = "virtio";
+        domain.add_implicit(std::move(balloon));
+    }
+}
+
+bool has_input(const Domain& domain, std::string_view type, std::string_view bus) {
+    for (std::size_t i : domain.of_class(DeviceClass::Input))
+        if (domain.devices[i].type == type && domain.devices[i].bus == bus) return true;
+    return false;
+}
+
+void add_ps2_inputs(Domain& domain) {
+    for (const char* type : {"mouse", "keyboard"}) {
+        if (has_input(domain, type, "ps2")) continue;
+        Device input = model::implicit_device(DeviceClass::Input);
+        input.type = type;
+        input.bus = "ps2";
+        domain.add_implicit(std::move(input));
+    }
+}
+
+// Controllers 0..highest for every disk bus whose disks name a controller.
+void add_disk_controllers(Domain& domain, const std::string& controller_type, std::string_view disk_bus,
+                          const std::string& model) {
+    std::optional<unsigned> highest;
+    for (std::size_t i : domain.of_class(DeviceClass::Disk)) {
+        const Device& d = domain.devices[i];
+        const auto* a = std::get_if<DriveAddress>(&d.address);
+        if (d.bus != disk_bus || a == nullptr) continue;
+        highest = std::max(highest.value_or(0), a->controller);
+    }
+    add_controllers_up_to(domain, controller_type, highest, model);
+}
+
+// One virtio-serial controller for each index a virtio channel or console uses.
+// Channels first, then consoles, as libvirt adds them.
+void add_virtio_serial_controllers(Domain& domain) {
+    for (DeviceClass cls : {DeviceClass::Channel, DeviceClass::Console}) {
+        for (std::size_t i : domain.of_class(cls)) {
+            const Device& d = domain.devices[i];
+            if (d.target_type != "virtio") continue;
+            const auto* a = std::get_if<VirtioSerialAddress>(&d.address);
+            add_controller_if_missing(domain, "virtio-serial", a ? a->controller : 0, "");
+        }
+    }
+}
+
+void add_ccid_controllers(Domain& domain) {
+    for (std::size_t i : domain.of_class(DeviceClass::Smartcard)) {
+        const auto* a = std::get_if<CcidAddress>(&domain.devices[i].address);
+        add_controller_if_missing(domain, "ccid", a ? a->controller : 0, "");
+    }
+}
+
+void add_video_for_graphics(Domain& domain) {
+    if (domain.of_class(DeviceClass::Graphics).empty() || !domain.of_class(DeviceClass::Video).empty()) return;
+    Device video = model::implicit_device(DeviceClass::Video);
+    video.model = "cirrus";
+    video.primary = true;
+    domain.add_implicit(std::move(video));
+}
+
+}  // namespace
+
+void add_controllers_up_to(Domain& domain, const std::string& controller_type, std::optional<unsigned> highest,
+                           const std::string& model) {
+    if (!highest) return;
+    for (unsigned index = 0; index <= *highest; ++index) add_controller_if_missing(domain, controller_type, index, model);
+}
+
+void add_implicit_devices(Domain& domain, const MachineProfile& machine) {
+    add_machine_defaults(domain, machine);
+    add_ps2_inputs(domain);
+    add_disk_controllers(domain, "scsi", "scsi", "lsilogic");
+    add_disk_controllers(domain, "fdc", "fdc", "");
+    add_disk_controllers(domain, "ide", "ide", "");
+    add_disk_controllers(domain, "sata", "sata", "");
+    add_virtio_serial_controllers(domain);
+    add_ccid_controllers(domain);
+    add_video_for_graphics(domain);
+}
+
+}  // namespace guestaddr::machine

@@ -1,0 +1,29 @@
+// Machine types: which chipset a (canonical) machine type has, and the
+// QEMU capabilities addressing depends on.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace guestaddr::machine {
+
+enum class Chipset { I440fx, Q35, Isapc, Microvm, None };
+
+struct MachineProfile {
+    std::string canonical;  // e.g. pc-q35-7.2
+    Chipset chipset = Chipset::None;
+
+    bool has_pci() const { return chipset == Chipset::I440fx || chipset == Chipset::Q35; }
+    bool has_pcie_root() const { return chipset == Chipset::Q35; }
+    bool has_pci_root() const { return chipset == Chipset::I440fx; }
+};
+
+// The arch of a definition that names none (libvirt takes the host's).
+inline constexpr const char* kDefaultArch = "x86_64";
+
+// Resolves <os><type machine> for the arch: aliases become versioned names,
+// an absent machine becomes QEMU's default. Throws Failure (Unsupported)
+// for a machine type the emulator does not have.
+MachineProfile resolve_machine(std::string_view arch, std::string_view machine);
+
+}  // namespace guestaddr::machine

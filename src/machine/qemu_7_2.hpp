@@ -1,0 +1,32 @@
+// What QEMU 7.2 (Debian bookworm) offers, as data. Another QEMU version is
+// another table of this shape.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "machine/machine.hpp"
+
+namespace guestaddr::machine {
+
+struct MachineType {
+    std::string_view name;
+    Chipset chipset;
+};
+
+struct MachineAlias {
+    std::string_view alias;
+    std::string_view target;
+};
+
+struct EmulatorCapabilities {
+    std::span<const std::string_view> arches;
+    std::span<const MachineType> machines;
+    std::span<const MachineAlias> aliases;
+    std::string_view default_machine;
+};
+
+// qemu-system-x86_64 / qemu-system-i386 7.2.
+const EmulatorCapabilities& qemu_7_2_x86();
+
+}  // namespace guestaddr::machine

@@ -1,0 +1,87 @@
+// The device model: what addressing needs to know about each device, apart
+// from the XML it came from.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "guestaddr/address.hpp"
+
+namespace guestaddr::model {
+
+// One value per child element of <devices> that addressing knows about.
+enum class DeviceClass {
+    Disk, Controller, Lease, Filesystem, Interface, Input, Sound, Video, Hostdev,
+    Redirdev, Smartcard, Serial, Parallel, Console, Channel, Hub, Watchdog,
+    Memballoon, Rng, Tpm, Nvram, Panic, Shmem, Memory, Iommu, Vsock, Crypto,
+    Graphics, Audio, Other,
+};
+inline constexpr std::size_t kDeviceClassCount = static_cast<std::size_t>(DeviceClass::Other) + 1;
+
+// The element name of a device class ("disk", "controller", ...).
+const char* element_name(DeviceClass cls);
+DeviceClass device_class_from_element(std::string_view element);
+
+// What a <controller> says about itself beyond type/index/model.
+struct ControllerTarget {
+    std::optional<unsigned> chassis_nr;
+    std::optional<unsigned> chassis;
+    std::optional<unsigned> port;
+    std::optional<unsigned> bus_nr;
+    std::optional<unsigned> index;
+    std::optional<unsigned> node;
+    std::optional<bool> hotplug;
+};
+
+struct Device {
+    DeviceClass cls = DeviceClass::Other;
+    std::string element;  // tag name as written
+
+    // Generic descriptors; which ones mean something depends on the class:
+    std::string type;         // the element's type attribute (controller type, interface type, ...)
+    std::string model;        // controller/sound/... model attribute, or <model type> for NICs/video
+    std::string bus;          // input bus; disk <target bus>
+    std::string device_kind;  // disk device (disk, cdrom, floppy, lun); hostdev mode
+    std::string target_dev;   // disk <target dev>
+    std::optional<unsigned> target_index;  // the index target_dev encodes (disk_name_index)
+    std::string target_type;  // serial/console/channel <target type>
+    std::optional<unsigned> target_port;  // serial/console <target port>
+    std::string target_name;  // channel <target name>; filesystem <target dir>
+    std::string target_model; // serial <target><model name>
+    std::string mac;          // interface MAC
+    std::string source_key;   // hostdev identity (for messages)
+    std::string alias;        // <alias name>
+    bool primary = false;     // video primary='yes'
+
+    // Controllers.
+    std::optional<unsigned> index;
+    std::string model_name;   // <model name>
+    ControllerTarget ctarget;
+    std::optional<unsigned> ports;   // usb/virtio-serial ports attribute
+    std::optional<unsigned> master_startport;  // USB companion <master startport>
+
+    Address address;
+    bool implicit = false;           // added by guestaddr, not in the input
+    bool leads_its_kind = false;     // an implicit device that goes before the others of its element
+    bool discarded = false;          // an element libvirt 9.0 does not keep (it drops <crypto>)
+    bool hotplugged = false;         // being plugged into a running guest: needs a hot-pluggable slot
+    std::size_t node = kNoNode;      // the XML element it came from
+    std::size_t ordinal = 0;         // its position among the devices of its element, for messages
+    static constexpr std::size_t kNoNode = static_cast<std::size_t>(-1);
+
+    const PciAddress* pci() const { return std::get_if<PciAddress>(&address); }
+    bool has_address() const { return !std::holds_alternative<std::monostate>(address); }
+    // libvirt's "wants a PCI address": none at all, or an empty PCI one.
+    bool wants_pci_address() const;
+};
+
+// A device of `cls` that guestaddr adds itself (no XML element yet).
+Device implicit_device(DeviceClass cls);
+// An implicit <controller type=... index=... model=...>.
+Device implicit_controller(std::string type, unsigned index, std::string model);
+
+// "disk 'vdb'", "interface 52:54:00:00:00:01", "controller pci 3", "video #0".
+std::string describe(const Device& device, std::size_t ordinal);
+
+}  // namespace guestaddr::model

@@ -1,0 +1,62 @@
+// The domain model: machine, and the devices in document order.
+#pragma once
+
+#include <cstddef>
+#include <array>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/device.hpp"
+
+namespace guestaddr::model {
+
+struct Domain {
+    std::string name;       // <name>
+    std::string uuid;       // <uuid>
+    std::string virt_type;  // <domain type>
+    std::string arch;       // <os><type arch>
+    std::string machine;    // <os><type machine>, canonical after canonicalisation
+    unsigned vcpus = 1;
+    unsigned numa_cells = 0;
+    unsigned memory_slots = 0;
+    bool acpi = false;  // <features><acpi/>
+
+    // Every device, in document order; implicit devices are appended.
+    std::vector<Device> devices;
+    // Indexes into `devices` of the controllers, in libvirt's list order
+    // (grouped by type, sorted by index; see order_parsed_lists).
+    std::vector<std::size_t> controller_order;
+
+    // Indexes into `devices` of the disks in libvirt's list order (grouped by
+    // bus, sorted by name; see order_parsed_lists).
+    std::vector<std::size_t> disk_order;
+    // The devices of each class, in document order (kept by add_*/remove).
+    std::array<std::vector<std::size_t>, kDeviceClassCount> by_class;
+    // How many devices of each element there are, to number new ones.
+    std::map<std::string, std::size_t, std::less<>> element_counts;
+
+    // Devices of one class in libvirt's list order: document order, except
+    // disks and controllers (their own orders), videos (primary first) and
+    // devices that lead their kind.
+    std::vector<std::size_t> of_class(DeviceClass cls) const;
+    // The controller of this type and index, if any.
+    Device* find_controller(std::string_view type, unsigned index);
+    const Device* find_controller(std::string_view type, unsigned index) const;
+    // The name that identifies devices[i] in messages.
+    std::string describe(std::size_t i) const;
+
+    // Adds a device read from the input; order_parsed_lists() then gives
+    // controllers and disks their place in libvirt's lists. Returns its index.
+    std::size_t add_parsed(Device device);
+    // Adds a device libvirt would add itself: it goes to the end of its
+    // list, as libvirt appends implicit devices. Returns its index.
+    std::size_t add_implicit(Device device);
+    // Orders the parsed controllers and disks as libvirt's lists have them.
+    void order_parsed_lists();
+    // Removes devices[i]; later devices move down one index.
+    void remove(std::size_t i);
+};
+
+}  // namespace guestaddr::model

@@ -1,0 +1,19 @@
+// Which QEMU device (the -device "driver") each libvirt device model is:
+// one table for every device class (drivers.cpp).
+#pragma once
+
+#include <string>
+
+#include "model/device.hpp"
+#include "model/element.hpp"
+
+namespace guestaddr::qemu {
+
+// The QEMU driver of `device` (whose XML element is `element`, empty for an
+// implicit device); "" when libvirt writes no -device for it: built-in
+// controllers and inputs, the console that mirrors a serial port, models
+// without a device (memballoon 'none', panic 'hyperv', ...). A controller
+// the chipset has built in (`builtin_controller`) has none either.
+std::string driver_name(const model::Device& device, const model::Element& element, bool builtin_controller);
+
+}  // namespace guestaddr::qemu

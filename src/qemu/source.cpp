@@ -1,0 +1,30 @@
+// The one file of src/qemu/ that reaches into the definition's XML document,
+// and only through xml::copy_*: everything else works on plain copies.
+#include "qemu/source.hpp"
+
+#include "api/definition_impl.hpp"
+#include "qemu/boot_order.hpp"
+#include "qemu/device_ids.hpp"
+
+namespace guestaddr::qemu {
+
+std::string Source::controller_id(std::string_view type, unsigned index) const {
+    const model::Device* c = domain.find_controller(type, index);
+    return c == nullptr ? std::string() : ids[static_cast<std::size_t>(c - domain.devices.data())];
+}
+
+Source make_source(const Definition& definition) {
+    const Definition::Impl& impl = definition.impl();
+    const model::Domain& domain = impl.domain;
+    Source source{domain, machine::resolve_machine(domain.arch, domain.machine),
+                  xml::copy_header(impl.document), {}, {}, {}};
+    source.elements.reserve(domain.devices.size());
+    for (const model::Device& d : domain.devices)
+        source.elements.push_back(d.node == model::Device::kNoNode ? model::Element{}
+                                                                   : xml::copy_device_element(impl.document, d.node));
+    source.ids = device_ids(source);
+    source.boot_indexes = boot_indexes(source);
+    return source;
+}
+
+}  // namespace guestaddr::qemu

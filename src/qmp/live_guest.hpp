@@ -1,0 +1,31 @@
+// A running QEMU as the other side of a definition: plug a device in, take
+// it out, and check that every device sits where the definition says.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "guestaddr/guestaddr.hpp"
+#include "qemu/device_options.hpp"
+#include "qmp/qmp_client.hpp"
+
+namespace guestaddr::qmp {
+
+// Creates the backends of devices[index] and device_adds it, with the same
+// objects a restart would put on the command line. On a refusal, whatever
+// was created is removed again and Failure carries QEMU's reason.
+void hotplug(QmpClient& qemu, const Definition& definition, std::size_t index, qemu::Backends backends);
+
+// device_dels devices[index], waits for QEMU's DEVICE_DELETED (the guest
+// must release the slot) up to `timeout`, then removes its backends.
+void unplug(QmpClient& qemu, const Definition& definition, std::size_t index, qemu::Backends backends,
+            std::chrono::milliseconds timeout);
+
+// Every difference between where the definition puts each device and where
+// QEMU has it (bus and address, read from QOM, so a paused QEMU whose
+// firmware has not numbered any bus yet is checked as well). Empty when
+// everything is in place.
+std::vector<std::string> differences(QmpClient& qemu, const Definition& definition);
+
+}  // namespace guestaddr::qmp

@@ -1,0 +1,83 @@
+// The PCI buses of a guest and which of their functions are taken: reserve
+// an exact address, or allocate the first free compatible one.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "guestaddr/address.hpp"
+#include "topology/connect_flags.hpp"
+#include "topology/controller_rules.hpp"
+
+namespace guestaddr::topology {
+
+// Where an address comes from: the user's XML (placement rules are relaxed:
+// a PCI endpoint may sit in a PCIe slot and vice versa) or our own choice.
+enum class AddressOrigin { User, Chosen };
+
+struct PciBus {
+    const ControllerRule* rule = nullptr;  // null while no model is known
+    ConnectFlags accepts;
+    unsigned min_slot = 0;
+    unsigned max_slot = 0;
+    std::array<std::uint8_t, 32> functions{};  // bit f set = function f taken
+    std::array<bool, 32> aggregate{};          // slot shared by aggregate-capable devices
+
+    bool empty() const;
+};
+
+class PciAddressSet {
+public:
+    // Planning may add buses when a device finds no room (libvirt's dry
+    // run); committing never does.
+    enum class Mode { Plan, Commit };
+
+    explicit PciAddressSet(Mode mode);
+
+    // Gives bus `index` the model's rules, adding buses up to it as needed.
+    void set_bus(unsigned index, const ControllerRule& rule, bool hotplug);
+    // Gives every bus without a model `rule`.
+    void fill_missing(const ControllerRule& rule);
+    Mode mode() const { return mode_; }
+    std::size_t bus_count() const { return buses_.size(); }
+    const PciBus& bus(unsigned index) const { return buses_.at(index); }
+
+    // Reserves exactly `address` for a device connecting as `flags`; returns
+    // the address reserved (planning may move it one bus up when it has to
+    // add a bridge pair first, as libvirt does). Throws Failure naming `who`.
+    PciAddress reserve(PciAddress address, ConnectFlags flags, AddressOrigin origin, const std::string& who);
+    // The first free compatible function (first fit, bus 0 up), reserved.
+    // `function` asks for that function number in an otherwise free slot.
+    PciAddress allocate(ConnectFlags flags, std::optional<unsigned> function, const std::string& who);
+    // Frees a function (unplug); the slot may be taken again.
+    void release(const PciAddress& address);
+
+    bool slot_in_use(unsigned bus, unsigned slot) const;
+    // True when no bus has a completely free slot left.
+    bool fully_reserved() const;
+    // Checks that `address` exists on this topology and suits a device
+    // with `flags`; throws Failure naming `who` otherwise.
+    void validate(const PciAddress& address, ConnectFlags flags, AddressOrigin origin, const std::string& who) const;
+
+private:
+    std::optional<PciAddress> find_free(ConnectFlags flags, std::optional<unsigned> function);
+    std::optional<unsigned> free_function_on_bus(unsigned bus, unsigned& slot, ConnectFlags flags,
+                                                 std::optional<unsigned> function) const;
+    // Adds buses so that `address.bus` exists; returns the (maybe moved) address.
+    PciAddress grow_to(PciAddress address, ConnectFlags flags, const std::string& who);
+    bool any_bus_accepts(Connect type) const;
+
+    Mode mode_;
+    std::vector<PciBus> buses_;
+    // First-fit resumes where the last search for the same request stopped:
+    // reservations only ever fill slots, so nothing before the cursor can
+    // have become free (release resets the cursors). This keeps assignment
+    // near-linear in the number of devices.
+    std::map<std::uint64_t, std::pair<unsigned, unsigned>> cursors_;
+};
+
+}  // namespace guestaddr::topology

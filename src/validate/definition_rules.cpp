@@ -1,0 +1,380 @@
+#include "validate/definition_rules.hpp"
+
+#include <array>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "assign/dimm_assigner.hpp"
+#include "machine/device_defaults.hpp"
+#include "topology/controller_rules.hpp"
+
+namespace guestaddr::validation {
+namespace {
+
+using model::Device;
+using model::DeviceClass;
+using model::Domain;
+using machine::MachineProfile;
+using Errors = std::vector<Error>;
+
+void report(Errors& errors, const Domain& domain, std::size_t i, ErrorKind kind, std::string message) {
+    errors.push_back(Error{kind, domain.describe(i), std::move(message)});
+}
+
+constexpr auto kControllerTypes = std::to_array<std::string_view>({"ide", "fdc", "scsi", "sata", "virtio-serial",
+                                                            "ccid", "usb", "pci", "xenbus", "isa"});
+constexpr auto kScsiModels = std::to_array<std::string_view>(
+    {"auto", "buslogic", "lsilogic", "lsisas1068", "vmpvscsi", "ibmvscsi", "virtio-scsi", "lsisas1078",
+     "virtio-transitional", "virtio-non-transitional", "ncr53c90", "am53c974", "dc390"});
+constexpr auto kUsbModels = std::to_array<std::string_view>(
+    {"piix3-uhci", "piix4-uhci", "ehci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2", "ich9-uhci3", "vt82c686b-uhci",
+     "pci-ohci", "nec-xhci", "qusb1", "qusb2", "qemu-xhci", "none"});
+
+template <std::size_t N>
+bool one_of(std::string_view value, const std::array<std::string_view, N>& set) {
+    for (std::string_view s : set)
+        if (s == value) return true;
+    return false;
+}
+
+void check_controller_models(const Domain& domain, const MachineProfile& machine, Errors& errors) {
+    for (std::size_t i : domain.controller_order) {
+        const Device& c = domain.devices[i];
+        if (!one_of(c.type, kControllerTypes))
+            report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown controller type '{}'", c.type));
+        else if (c.type == "scsi" && !one_of(c.model, kScsiModels))
+            report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown SCSI controller model '{}'", c.model));
+        else if (c.type == "scsi" && (c.model == "buslogic" || c.model == "ncr53c90"))
+            report(errors, domain, i, ErrorKind::Unsupported,
+                   fmt::format("SCSI controller model '{}' is not supported by QEMU on this machine", c.model));
+        else if (c.type == "usb" && !one_of(c.model, kUsbModels))
+            report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown USB controller model '{}'", c.model));
+        else if (c.type == "usb" && (c.model == "qusb1" || c.model == "qusb2"))
+            report(errors, domain, i, ErrorKind::Unsupported, fmt::format("USB controller model '{}' is not supported by QEMU", c.model));
+        else if (c.type == "usb" && c.model.ends_with("xhci") && c.ports.value_or(0) > 15)
+            report(errors, domain, i, ErrorKind::Unsupported,
+                   fmt::format("the '{}' controller supports at most 15 ports, not {}", c.model, *c.ports));
+        else if (c.type == "ide" && machine.has_pcie_root())
+            report(errors, domain, i, ErrorKind::Unsupported, "IDE controllers are not supported on this machine type");
+        else if (c.type == "ide" && c.index.value_or(0) > 0)
+            report(errors, domain, i, ErrorKind::Unsupported, "only a single IDE controller is supported on this machine type");
+    }
+}
+
+// <target> options of PCI controllers take 0-255 (chassisNr 1-255).
+void check_pci_target_ranges(const Domain& domain, std::size_t i, Errors& errors) {
+    const model::ControllerTarget& t = domain.devices[i].ctarget;
+    auto out_of_range = [&](const char* what, std::optional<unsigned> value, unsigned low, unsigned high) {
+        if (value && (*value < low || *value > high))
+            report(errors, domain, i, ErrorKind::InvalidAddress,
+                   fmt::format("{} {} is out of range; it must be {} to {}", what, *value, low, high));
+    };
+    out_of_range("chassisNr", t.chassis_nr, 1, 255);
+    out_of_range("chassis", t.chassis, 0, 255);
+    out_of_range("port", t.port, 0, 255);
+    out_of_range("busNr", t.bus_nr, 1, 254);
+}
+
+void check_pci_controllers(const Domain& domain, const MachineProfile& machine, Errors& errors) {
+    std::set<unsigned> seen;
+    for (std::size_t i : domain.controller_order) {
+        const Device& c = domain.devices[i];
+        if (c.type != "pci") continue;
+        const unsigned index = c.index.value_or(0);
+        check_pci_target_ranges(domain, i, errors);
+        if ((c.model == "pci-root" || c.model == "pcie-root") && index != 0)
+            report(errors, domain, i, ErrorKind::InvalidAddress, "pci-root and pcie-root controllers must have index 0");
+        if (topology::controller_rule(c.model) == nullptr)
+            report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown PCI controller model '{}'", c.model));
+        if (index > 255)
+            report(errors, domain, i, ErrorKind::InvalidAddress, fmt::format("PCI controller index {} is too high; the maximum is 255", index));
+        if (!seen.insert(index).second)
+            report(errors, domain, i, ErrorKind::AddressConflict, fmt::format("more than one PCI controller with index {}", index));
+        if (c.model == "pcie-expander-bus" && !machine.has_pcie_root())
+            report(errors, domain, i, ErrorKind::Unsupported, "pcie-expander-bus controllers need a q35 machine type");
+        if (c.model == "pci-expander-bus" && !machine.has_pci_root())
+            report(errors, domain, i, ErrorKind::Unsupported, "pci-expander-bus controllers need an i440fx machine type");
+        if (c.ctarget.node && *c.ctarget.node >= domain.numa_cells)
+            report(errors, domain, i, ErrorKind::Placement,
+                   fmt::format("NUMA node {} is not defined in <cpu><numa> ({} cells)", *c.ctarget.node, domain.numa_cells));
+        else if (c.ctarget.node && c.model != "pci-expander-bus" && c.model != "pcie-expander-bus")
+            report(errors, domain, i, ErrorKind::Placement, fmt::format("a {} cannot have a NUMA node", c.model));
+    }
+}
+
+bool is_usb2_set_member(const Device& c) { return c.model == "ich9-ehci1" || c.model.starts_with("ich9-uhci"); }
+
+void check_usb_controllers(const Domain& domain, Errors& errors) {
+    std::map<unsigned, std::size_t> by_index;
+    bool has_master = false;
+    std::optional<std::size_t> companion;
+    for (std::size_t i : domain.controller_order) {
+        const Device& c = domain.devices[i];
+        if (c.type != "usb") continue;
+        has_master |= c.model == "ich9-ehci1";
+        if (c.model.starts_with("ich9-uhci") && !companion) companion = i;
+    }
+    if (companion && !has_master)
+        report(errors, domain, *companion, ErrorKind::Placement, "a USB companion controller needs an ich9-ehci1 master");
+    for (std::size_t i : domain.controller_order) {
+        const Device& c = domain.devices[i];
+        if (c.type != "usb") continue;
+        auto [it, fresh] = by_index.emplace(c.index.value_or(0), i);
+        if (!fresh && !(is_usb2_set_member(c) && is_usb2_set_member(domain.devices[it->second])))
+            report(errors, domain, i, ErrorKind::AddressConflict,
+                   fmt::format("more than one USB controller with index {}", c.index.value_or(0)));
+    }
+}
+
+// Disk names are unique whatever the bus.
+// One host device can be given to the guest once.
+void check_hostdev_sources(const Domain& domain, Errors& errors) {
+    std::set<std::string> seen;
+    for (std::size_t i : domain.of_class(DeviceClass::Hostdev)) {
+        const Device& d = domain.devices[i];
+        if (d.type != "pci" || d.source_key == d.type) continue;
+        if (!seen.insert(d.source_key).second)
+            report(errors, domain, i, ErrorKind::AddressConflict, "this host device is already given to the guest");
+    }
+}
+
+void check_disk_targets(const Domain& domain, Errors& errors) {
+    std::map<std::string, std::size_t> seen;
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        const Device& d = domain.devices[i];
+        if (d.cls != DeviceClass::Disk) continue;
+        if (d.target_dev.empty()) {
+            report(errors, domain, i, ErrorKind::MalformedXml, "the disk has no <target dev>");
+            continue;
+        }
+        if (!seen.emplace(d.target_dev, i).second)
+            report(errors, domain, i, ErrorKind::AddressConflict,
+                   fmt::format("target '{}' is used by another disk too", d.target_dev));
+    }
+}
+
+const Device* disk_controller(const Domain& domain, const Device& disk, const DriveAddress& a) {
+    return domain.find_controller(disk.bus, a.controller);
+}
+
+void check_drive_limits(const Domain& domain, const MachineProfile& machine, std::size_t i, const DriveAddress& a,
+                        Errors& errors) {
+    const Device& d = domain.devices[i];
+    auto fail = [&](std::string message) { report(errors, domain, i, ErrorKind::InvalidAddress, std::move(message)); };
+    if (d.bus == "ide") {
+        if (machine.has_pcie_root()) fail("IDE disks are not supported on this machine type (use SATA)");
+        else if (a.controller > 0) fail("only 1 IDE controller is supported");
+        else if (a.target != 0) fail("target must be 0 for an IDE controller");
+    } else if (d.bus == "sata") {
+        if (a.bus != 0) fail("bus must be 0 for a SATA controller");
+        else if (a.target != 0) fail("target must be 0 for a SATA controller");
+    } else if (d.bus == "fdc") {
+        if (a.controller > 0) fail("only 1 fdc controller is supported");
+        else if (a.bus != 0) fail("only 1 fdc bus is supported");
+        else if (a.target != 0) fail("target must be 0 for the fdc controller");
+    } else if (d.bus == "scsi") {
+        const Device* c = disk_controller(domain, d, a);
+        if (a.bus != 0) fail("a SCSI controller only supports bus 0");
+        else if (a.target != 0 && c && c->model == "lsilogic") fail("target must be 0 for controller model 'lsilogic'");
+    }
+}
+
+void check_drive_addresses(const Domain& domain, const MachineProfile& machine, Errors& errors) {
+    std::map<std::pair<std::string, DriveAddress>, std::size_t> used;
+    for (std::size_t i : domain.of_class(DeviceClass::Disk)) {
+        const Device& d = domain.devices[i];
+        const auto* a = std::get_if<DriveAddress>(&d.address);
+        if (a == nullptr) continue;
+        check_drive_limits(domain, machine, i, *a, errors);
+        auto [it, fresh] = used.emplace(std::pair{d.bus, *a}, i);
+        if (!fresh)
+            report(errors, domain, it->second, ErrorKind::AddressConflict,
+                   fmt::format("duplicate drive address controller='{}' bus='{}' target='{}' unit='{}' (also used by {})",
+                               a->controller, a->bus, a->target, a->unit, domain.describe(i)));
+    }
+}
+
+void check_single_instances(const Domain& domain, Errors& errors) {
+    std::vector<std::size_t> watchdogs = domain.of_class(DeviceClass::Watchdog);
+    if (watchdogs.size() > 1)
+        report(errors, domain, watchdogs[1], ErrorKind::Unsupported, "only a single watchdog device is supported");
+    for (std::size_t i : watchdogs) {
+        const Device& w = domain.devices[i];
+        if (w.model != "i6300esb" && w.model != "ib700")
+            report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown watchdog model '{}'", w.model));
+        else if (w.model == "ib700" && w.has_address())
+            report(errors, domain, i, ErrorKind::InvalidAddress, "an ib700 watchdog cannot have an address");
+    }
+    std::vector<std::size_t> balloons = domain.of_class(DeviceClass::Memballoon);
+    if (balloons.size() > 1)
+        report(errors, domain, balloons[1], ErrorKind::Unsupported, "only a single memory balloon device is supported");
+    std::vector<std::size_t> iommus = domain.of_class(DeviceClass::Iommu);
+    if (iommus.size() > 1) report(errors, domain, iommus[1], ErrorKind::Unsupported, "only a single IOMMU device is supported");
+    std::vector<std::size_t> cards = domain.of_class(DeviceClass::Smartcard);
+    if (cards.size() > 1)
+        report(errors, domain, cards[1], ErrorKind::Unsupported, "QEMU supports only one smartcard");
+    for (std::size_t i : cards)
+        if (domain.devices[i].has_address() && !std::holds_alternative<CcidAddress>(domain.devices[i].address))
+            report(errors, domain, i, ErrorKind::InvalidAddress, "a smartcard must use a 'ccid' address");
+}
+
+void check_videos(const Domain& domain, Errors& errors) {
+    std::vector<std::size_t> videos = domain.of_class(DeviceClass::Video);
+    std::size_t primaries = 0;
+    for (std::size_t n = 0; n < videos.size(); ++n) {
+        const Device& v = domain.devices[videos[n]];
+        if (v.primary && n > 0) ++primaries;
+        if (v.model == "none" && videos.size() > 1)
+            report(errors, domain, videos[n], ErrorKind::Unsupported, "a 'none' video must be the only video device");
+        else if (n > 0 && v.model != "qxl" && v.model != "virtio")
+            report(errors, domain, videos[n], ErrorKind::Unsupported,
+                   fmt::format("video type '{}' is only valid as the primary video device", v.model));
+    }
+    if (primaries > 0) report(errors, domain, videos[1], ErrorKind::Unsupported, "only one primary video device is supported");
+}
+
+// Models libvirt 9.0 refuses for QEMU 7.2 on x86.
+void check_device_models(const Domain& domain, const MachineProfile& machine, Errors& errors) {
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        const Device& d = domain.devices[i];
+        if (d.cls == DeviceClass::Panic && d.model == "pvpanic")
+            report(errors, domain, i, ErrorKind::Unsupported, "unknown panic model 'pvpanic'");
+        else if (d.cls == DeviceClass::Sound && d.model == "ich7")
+            report(errors, domain, i, ErrorKind::Unsupported, "sound model 'ich7' is not supported by QEMU 7.2 on x86");
+        else if (d.cls == DeviceClass::Iommu && (d.model == "virtio" || d.model == "intel") && !machine.has_pcie_root())
+            report(errors, domain, i, ErrorKind::Unsupported, fmt::format("an {} IOMMU needs a q35 machine type", d.model));
+        else if (d.cls == DeviceClass::Iommu && d.model == "virtio" && !domain.acpi)
+            report(errors, domain, i, ErrorKind::Unsupported, "a virtio IOMMU needs ACPI (<features><acpi/>)");
+        else if (d.cls == DeviceClass::Panic && d.model != "isa" && d.model != "hyperv" && !d.model.empty())
+            report(errors, domain, i, ErrorKind::Unsupported, fmt::format("panic model '{}' is not supported on x86", d.model));
+        else if (d.cls == DeviceClass::Input && d.bus == "virtio" && d.type != "passthrough" &&
+                 (d.model == "virtio-transitional" || d.model == "virtio-non-transitional"))
+            report(errors, domain, i, ErrorKind::Unsupported,
+                   fmt::format("model '{}' is not supported for a virtio {} input", d.model, d.type));
+    }
+}
+
+// Controllers of one type need distinct indexes (PCI and USB have their
+// own checks: USB2 companion sets share one).
+void check_controller_indexes(const Domain& domain, Errors& errors) {
+    std::set<std::pair<std::string, unsigned>> seen;
+    bool usb_disabled = false;
+    std::size_t usb_controllers = 0;
+    for (std::size_t i : domain.controller_order) {
+        const Device& c = domain.devices[i];
+        if (c.type == "usb") {
+            usb_disabled |= c.model == "none";
+            ++usb_controllers;
+        }
+        if (c.type == "pci" || c.type == "usb") continue;
+        if (!seen.emplace(c.type, c.index.value_or(0)).second)
+            report(errors, domain, i, ErrorKind::AddressConflict,
+                   fmt::format("more than one {} controller with index {}", c.type, c.index.value_or(0)));
+    }
+    if (usb_disabled && usb_controllers > 1)
+        errors.push_back(Error{ErrorKind::Placement, "controller usb",
+                               "USB is disabled (model 'none'), so no other USB controller can be added"});
+}
+
+bool has_spice_graphics(const Domain& domain) {
+    for (std::size_t i : domain.of_class(DeviceClass::Graphics))
+        if (domain.devices[i].type == "spice") return true;
+    return false;
+}
+
+// Rules on the character devices: consoles, serial target models, spicevmc.
+void check_chardevs(const Domain& domain, Errors& errors) {
+    const bool spice = has_spice_graphics(domain);
+    const std::vector<std::size_t> consoles = domain.of_class(DeviceClass::Console);
+    for (std::size_t n = 0; n < consoles.size(); ++n) {
+        const Device& c = domain.devices[consoles[n]];
+        if (c.target_type != "serial" && c.target_type != "virtio")
+            report(errors, domain, consoles[n], ErrorKind::Unsupported,
+                   fmt::format("console target type '{}' is not supported by QEMU on x86", c.target_type));
+        else if (c.target_type == "serial" && n > 0)
+            report(errors, domain, consoles[n], ErrorKind::Unsupported, "only the first console can be a serial port");
+    }
+    for (std::size_t i : domain.of_class(DeviceClass::Serial)) {
+        const Device& s = domain.devices[i];
+        const std::string_view expected = machine::serial_target_model(s.target_type);
+        if (!s.target_model.empty() && s.target_model != expected)
+            report(errors, domain, i, ErrorKind::Unsupported,
+                   fmt::format("target model '{}' does not fit target type '{}'", s.target_model, s.target_type));
+    }
+    for (std::size_t i = 0; i < domain.devices.size(); ++i)
+        if (domain.devices[i].type == "spicevmc" && !spice && domain.devices[i].cls != DeviceClass::Graphics)
+            report(errors, domain, i, ErrorKind::Unsupported, "a spicevmc channel needs SPICE graphics");
+}
+
+// Per-device rules of libvirt 9.0's QEMU driver.
+void check_device_rules(const Domain& domain, Errors& errors) {
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        const Device& d = domain.devices[i];
+        auto refuse = [&](std::string message) { report(errors, domain, i, ErrorKind::Unsupported, std::move(message)); };
+        if (d.cls == DeviceClass::Input && d.type == "tablet" && d.bus == "ps2")
+            refuse("the ps2 bus does not support tablet input devices");
+        else if (d.cls == DeviceClass::Iommu && d.model != "intel" && d.model != "virtio")
+            refuse(fmt::format("IOMMU model '{}' is not supported on x86", d.model));
+        else if (d.cls == DeviceClass::Shmem && d.model != "ivshmem-plain" && d.model != "ivshmem-doorbell")
+            refuse("the legacy ivshmem device is not supported by QEMU 7.2; use model ivshmem-plain or ivshmem-doorbell");
+        else if (d.cls == DeviceClass::Disk && d.device_kind == "lun" && d.type != "block" && d.type != "network")
+            refuse("disk device='lun' needs a block or network source");
+        else if (d.cls == DeviceClass::Hostdev && d.type == "mdev" && (d.model == "vfio-ap" || d.model == "vfio-ccw"))
+            refuse(fmt::format("mediated device model '{}' is not supported on x86", d.model));
+        else if (d.cls == DeviceClass::Interface && d.model == "usb-net" && !std::holds_alternative<UsbAddress>(d.address))
+            refuse("a usb-net interface needs an explicit USB address");
+        else if (d.cls == DeviceClass::Disk && d.bus == "fdc" && d.device_kind != "floppy")
+            refuse("only a floppy can sit on the fdc bus");
+        else if (d.cls == DeviceClass::Memory && (d.model == "dimm" || d.model == "nvdimm") && domain.numa_cells == 0)
+            refuse("a memory module needs the guest to have NUMA nodes (<cpu><numa>)");
+        else if (d.cls == DeviceClass::Memory && std::get_if<OtherAddress>(&d.address) &&
+                 std::get<OtherAddress>(d.address).type == "dimm" && !assigners::dimm_slot(d))
+            refuse("a dimm address needs a slot");
+        else if (d.cls == DeviceClass::Memory && assigners::dimm_slot(d) && domain.memory_slots > 0 && *assigners::dimm_slot(d) >= domain.memory_slots)
+            refuse(fmt::format("memory slot {} is beyond the {} slots of <maxMemory>", *assigners::dimm_slot(d), domain.memory_slots));
+        else if (d.cls == DeviceClass::Smartcard && std::get_if<CcidAddress>(&d.address) &&
+                 std::get<CcidAddress>(d.address) != CcidAddress{0, 0})
+            refuse("QEMU supports one smartcard, at CCID controller 0 slot 0");
+    }
+}
+
+void check_usb_disabled(const Domain& domain, Errors& errors) {
+    const Device* usb0 = domain.find_controller("usb", 0);
+    if (usb0 == nullptr || usb0->model != "none") return;
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        const Device& d = domain.devices[i];
+        const bool usb = (d.cls == DeviceClass::Input && d.bus == "usb") || (d.cls == DeviceClass::Disk && d.bus == "usb") ||
+                         (d.cls == DeviceClass::Hub) || (d.cls == DeviceClass::Redirdev && d.bus == "usb") ||
+                         (d.cls == DeviceClass::Hostdev && d.type == "usb") || (d.cls == DeviceClass::Smartcard);
+        if (usb) report(errors, domain, i, ErrorKind::Placement, "the device needs USB, but USB is disabled (controller model 'none')");
+    }
+}
+
+}  // namespace
+
+std::vector<Error> broken_definition_rules(const Domain& domain, const MachineProfile& machine) {
+    Errors errors;
+    check_disk_targets(domain, errors);
+    check_hostdev_sources(domain, errors);
+    check_drive_addresses(domain, machine, errors);
+    check_controller_models(domain, machine, errors);
+    check_pci_controllers(domain, machine, errors);
+    check_usb_controllers(domain, errors);
+    check_single_instances(domain, errors);
+    check_videos(domain, errors);
+    check_usb_disabled(domain, errors);
+    check_device_models(domain, machine, errors);
+    check_controller_indexes(domain, errors);
+    check_chardevs(domain, errors);
+    check_device_rules(domain, errors);
+    return errors;
+}
+
+void check_definition_rules(const Domain& domain, const MachineProfile& machine) {
+    std::vector<Error> errors = broken_definition_rules(domain, machine);
+    if (!errors.empty()) throw Failure(errors.front());
+}
+
+}  // namespace guestaddr::validation

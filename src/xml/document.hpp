@@ -1,0 +1,56 @@
+// The XML side of a definition: the original pugixml document, and the
+// element each model device came from. The only place pugixml appears.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <pugixml.hpp>
+
+#include "model/domain.hpp"
+#include "model/element.hpp"
+
+namespace guestaddr::xml {
+
+struct Document {
+    pugi::xml_document tree;
+    std::vector<pugi::xml_node> device_nodes;  // indexed by Device::node
+    // The element of each device by device index, filled when formatting
+    // (implicit devices get theirs then); kept aligned with the model.
+    std::vector<pugi::xml_node> added_nodes;
+};
+
+// Parses the text and builds the model; throws Failure naming the device on
+// malformed XML or an unparsable address.
+model::Domain read_domain(std::string_view text, Document& document);
+
+// Reads one device element (`<disk>...</disk>`) and appends it to the
+// document's <devices> and to the model; returns its index in the model.
+// Throws Failure when the text is not exactly one device element.
+std::size_t append_device(Document& document, model::Domain& domain, std::string_view device_xml);
+
+// Reads one device element without adding it anywhere: for finding the
+// device it names. Throws Failure like append_device.
+model::Device read_device_element(std::string_view device_xml);
+// The same device element as a plain copy.
+model::Element copy_device_xml(std::string_view device_xml);
+// devices[index]'s element: as read, or as formatted for an implicit device
+// (only its name when it has not been formatted yet).
+model::Element element_of_device(const Document& document, const model::Domain& domain, std::size_t index);
+
+// Removes a device from the model and its element from the document.
+void remove_device(Document& document, model::Domain& domain, std::size_t index);
+
+// Plain copies of parts of the document, made on demand for front ends
+// (the QEMU command line) that need more than addressing reads: a device's
+// element as the input wrote it, and <domain> without its <devices>.
+model::Element copy_element(const pugi::xml_node& element);
+model::Element copy_device_element(const Document& document, std::size_t node);
+model::Element copy_header(const Document& document);
+
+// Writes the model's machine, devices and addresses back into the document
+// and serialises it in libvirt's style (two-space indent, single quotes).
+std::string write_domain(Document& document, const model::Domain& domain);
+
+}  // namespace guestaddr::xml

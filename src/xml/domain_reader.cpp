@@ -1,0 +1,284 @@
+#include <map>
+
+#include <fmt/format.h>
+
+#include "guestaddr/error.hpp"
+#include "model/disk_names.hpp"
+#include "xml/address_reader.hpp"
+#include "xml/input_checks.hpp"
+#include "xml/document.hpp"
+#include "xml/numbers.hpp"
+
+namespace guestaddr::xml {
+namespace {
+
+using model::Device;
+using model::DeviceClass;
+
+[[noreturn]] void fail(ErrorKind kind, const std::string& device, std::string message) {
+    throw Failure(Error{kind, device, std::move(message)});
+}
+
+std::optional<unsigned> optional_number(const pugi::xml_node& e, const char* name, Radix radix,
+                                        const std::string& device) {
+    pugi::xml_attribute a = e.attribute(name);
+    if (!a) return std::nullopt;
+    std::optional<unsigned> v = parse_unsigned(a.value(), radix);
+    if (!v) fail(ErrorKind::MalformedXml, device, fmt::format("<{}> {}='{}' is not a number", e.name(), name, a.value()));
+    return v;
+}
+
+void read_controller(const pugi::xml_node& e, Device& d, const std::string& who) {
+    d.index = optional_number(e, "index", Radix::Decimal, who);
+    d.model = e.attribute("model").value();
+    d.model_name = e.child("model").attribute("name").value();
+    d.ports = optional_number(e, "ports", Radix::Decimal, who);
+    d.master_startport = optional_number(e.child("master"), "startport", Radix::Decimal, who);
+    pugi::xml_node t = e.child("target");
+    d.ctarget.chassis_nr = optional_number(t, "chassisNr", Radix::Auto, who);
+    d.ctarget.chassis = optional_number(t, "chassis", Radix::Auto, who);
+    d.ctarget.port = optional_number(t, "port", Radix::Auto, who);
+    d.ctarget.bus_nr = optional_number(t, "busNr", Radix::Auto, who);
+    d.ctarget.index = optional_number(t, "index", Radix::Auto, who);
+    std::string_view hotplug = t.attribute("hotplug").value();
+    if (!hotplug.empty()) d.ctarget.hotplug = hotplug == "on";
+    if (pugi::xml_node node = t.child("node")) {
+        std::optional<unsigned> n = parse_unsigned(node.text().get(), Radix::Decimal);
+        if (!n) fail(ErrorKind::MalformedXml, who, "controller <target><node> is not a number");
+        d.ctarget.node = n;
+    }
+}
+
+void read_target(const pugi::xml_node& e, Device& d, const std::string& who) {
+    pugi::xml_node t = e.child("target");
+    d.target_type = t.attribute("type").value();
+    d.target_port = optional_number(t, "port", Radix::Decimal, who);
+    d.target_name = t.attribute("name").value();
+    d.target_model = t.child("model").attribute("name").value();
+}
+
+std::string hostdev_key(const pugi::xml_node& e) {
+    pugi::xml_node a = e.child("source").child("address");
+    if (!a) return e.attribute("type").value();
+    std::string key = e.attribute("type").value();
+    for (pugi::xml_attribute attr : a.attributes()) key += fmt::format(" {}={}", attr.name(), attr.value());
+    return key;
+}
+
+void read_fields(const pugi::xml_node& e, Device& d, const std::string& who) {
+    d.type = e.attribute("type").value();
+    d.alias = e.child("alias").attribute("name").value();
+    switch (d.cls) {
+    case DeviceClass::Disk:
+        d.device_kind = e.attribute("device") ? e.attribute("device").value() : "disk";
+        d.target_dev = e.child("target").attribute("dev").value();
+        d.target_index = model::disk_name_index(d.target_dev);
+        d.bus = e.child("target").attribute("bus").value();
+        d.model = e.attribute("model").value();
+        break;
+    case DeviceClass::Controller:
+        read_controller(e, d, who);
+        break;
+    case DeviceClass::Interface:
+        d.model = e.child("model").attribute("type").value();
+        d.mac = e.child("mac").attribute("address").value();
+        break;
+    case DeviceClass::Video:
+        d.model = e.child("model").attribute("type").value();
+        d.primary = std::string_view(e.child("model").attribute("primary").value()) == "yes";
+        break;
+    case DeviceClass::Shmem:
+        d.model = e.child("model").attribute("type").value();
+        d.target_name = e.attribute("name").value();
+        break;
+    case DeviceClass::Input:
+        d.bus = e.attribute("bus").value();
+        break;
+    case DeviceClass::Hostdev:
+        d.device_kind = e.attribute("mode").value();
+        d.model = e.attribute("model").value();
+        d.source_key = hostdev_key(e);
+        break;
+    case DeviceClass::Filesystem:
+        d.device_kind = e.child("driver").attribute("type").value();
+        d.target_name = e.child("target").attribute("dir").value();
+        d.model = e.attribute("model").value();
+        break;
+    case DeviceClass::Redirdev:
+        d.bus = e.attribute("bus").value();
+        break;
+    case DeviceClass::Smartcard:
+        d.device_kind = e.attribute("mode").value();
+        break;
+    case DeviceClass::Serial:
+    case DeviceClass::Console:
+    case DeviceClass::Channel:
+    case DeviceClass::Parallel:
+        read_target(e, d, who);
+        break;
+    default:
+        d.model = e.attribute("model").value();
+        break;
+    }
+}
+
+}  // namespace
+
+model::Element copy_element(const pugi::xml_node& e) {
+    model::Element out;
+    out.name = e.name();
+    for (pugi::xml_attribute a : e.attributes()) out.attributes.emplace_back(a.name(), a.value());
+    for (pugi::xml_node c : e.children()) {
+        if (c.type() == pugi::node_element) out.children.push_back(copy_element(c));
+        else if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out.text += c.value();
+    }
+    return out;
+}
+
+model::Element copy_device_element(const Document& document, std::size_t node) {
+    return copy_element(document.device_nodes.at(node));
+}
+
+model::Element copy_header(const Document& document) {
+    pugi::xml_node root = document.tree.document_element();
+    model::Element out;
+    out.name = root.name();
+    for (pugi::xml_attribute a : root.attributes()) out.attributes.emplace_back(a.name(), a.value());
+    for (pugi::xml_node c : root.children())
+        if (c.type() == pugi::node_element && std::string_view(c.name()) != "devices") out.children.push_back(copy_element(c));
+    return out;
+}
+
+namespace {
+
+Device read_device(const pugi::xml_node& e, std::size_t ordinal) {
+    Device d;
+    d.element = e.name();
+    d.cls = model::device_class_from_element(d.element);
+    std::string who = fmt::format("{} #{}", d.element, ordinal);
+    read_fields(e, d, who);
+    who = model::describe(d, ordinal);
+    if (pugi::xml_node a = e.child("address")) d.address = read_address(a, who);
+    return d;
+}
+
+unsigned count_numa_cells(const pugi::xml_node& root) {
+    unsigned n = 0;
+    for (pugi::xml_node cell : root.child("cpu").child("numa").children("cell")) {
+        (void)cell;
+        ++n;
+    }
+    return n;
+}
+
+void read_header(const pugi::xml_node& root, model::Domain& domain) {
+    domain.virt_type = root.attribute("type").value();
+    domain.name = root.child("name").text().get();
+    domain.uuid = root.child("uuid").text().get();
+    pugi::xml_node os_type = root.child("os").child("type");
+    domain.arch = os_type.attribute("arch").value();
+    domain.machine = os_type.attribute("machine").value();
+    if (auto v = parse_unsigned(root.child("vcpu").text().get(), Radix::Decimal)) domain.vcpus = *v;
+    domain.numa_cells = count_numa_cells(root);
+    domain.acpi = static_cast<bool>(root.child("features").child("acpi"));
+    if (auto s = parse_unsigned(root.child("maxMemory").attribute("slots").value(), Radix::Decimal))
+        domain.memory_slots = *s;
+}
+
+}  // namespace
+
+namespace {
+
+pugi::xml_node only_device_element(pugi::xml_document& fragment, std::string_view device_xml) {
+    check_text(device_xml);
+    pugi::xml_parse_result parsed = fragment.load_buffer(device_xml.data(), device_xml.size(), pugi::parse_default, pugi::encoding_utf8);
+    if (!parsed)
+        fail(ErrorKind::MalformedXml, "", fmt::format("malformed device XML at offset {}: {}", parsed.offset,
+                                                      parsed.description()));
+    pugi::xml_node e = fragment.document_element();
+    check_depth(e);
+    if (e.next_sibling() && e.next_sibling().type() == pugi::node_element)
+        fail(ErrorKind::MalformedXml, "", "the device XML must hold exactly one device element");
+    if (model::device_class_from_element(e.name()) == DeviceClass::Other)
+        fail(ErrorKind::MalformedXml, "", fmt::format("<{}> is not a device element", e.name()));
+    return e;
+}
+
+}  // namespace
+
+model::Device read_device_element(std::string_view device_xml) {
+    pugi::xml_document fragment;
+    return read_device(only_device_element(fragment, device_xml), 0);
+}
+
+model::Element copy_device_xml(std::string_view device_xml) {
+    pugi::xml_document fragment;
+    return copy_element(only_device_element(fragment, device_xml));
+}
+
+model::Element element_of_device(const Document& document, const model::Domain& domain, std::size_t index) {
+    const Device& d = domain.devices.at(index);
+    if (d.node != Device::kNoNode && document.device_nodes[d.node]) return copy_element(document.device_nodes[d.node]);
+    if (index < document.added_nodes.size() && document.added_nodes[index]) return copy_element(document.added_nodes[index]);
+    model::Element bare;
+    bare.name = d.element;
+    return bare;
+}
+
+std::size_t append_device(Document& document, model::Domain& domain, std::string_view device_xml) {
+    pugi::xml_document fragment;
+    pugi::xml_node element = only_device_element(fragment, device_xml);
+    pugi::xml_node root = document.tree.document_element();
+    pugi::xml_node devices = root.child("devices") ? root.child("devices") : root.append_child("devices");
+    // After the last device of its kind, where libvirt puts it.
+    pugi::xml_node last_same;
+    for (pugi::xml_node c : devices.children(element.name())) last_same = c;
+    pugi::xml_node added = last_same ? devices.insert_copy_after(element, last_same) : devices.append_copy(element);
+    Device d = read_device(added, domain.element_counts[added.name()]);
+    d.node = document.device_nodes.size();
+    document.device_nodes.push_back(added);
+    std::size_t index = domain.add_parsed(std::move(d));
+    domain.order_parsed_lists();
+    return index;
+}
+
+void remove_device(Document& document, model::Domain& domain, std::size_t index) {
+    const std::size_t node = domain.devices.at(index).node;
+    pugi::xml_node e = node != Device::kNoNode ? document.device_nodes[node] : pugi::xml_node();
+    if (index < document.added_nodes.size()) {
+        if (!e) e = document.added_nodes[index];
+        document.added_nodes.erase(document.added_nodes.begin() + static_cast<std::ptrdiff_t>(index));
+    }
+    if (e) e.parent().remove_child(e);
+    if (node != Device::kNoNode) document.device_nodes[node] = pugi::xml_node();
+    domain.remove(index);
+}
+
+model::Domain read_domain(std::string_view text, Document& document) {
+    check_text(text);
+    pugi::xml_parse_result parsed = document.tree.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
+    if (!parsed)
+        fail(ErrorKind::MalformedXml, "", fmt::format("malformed XML at offset {}: {}", parsed.offset, parsed.description()));
+    pugi::xml_node root = document.tree.document_element();
+    check_depth(root);
+    if (std::string_view(root.name()) != "domain")
+        fail(ErrorKind::MalformedXml, "", fmt::format("the root element is <{}>, not <domain>", root.name()));
+    if (root.next_sibling() && root.next_sibling().type() == pugi::node_element)
+        fail(ErrorKind::MalformedXml, "", "more than one root element");
+
+    model::Domain domain;
+    read_header(root, domain);
+    std::map<std::string, std::size_t> ordinals;
+    domain.devices.reserve(static_cast<std::size_t>(std::distance(root.child("devices").begin(), root.child("devices").end())));
+    for (pugi::xml_node e : root.child("devices").children()) {
+        if (e.type() != pugi::node_element) continue;
+        Device d = read_device(e, ordinals[e.name()]++);
+        d.node = document.device_nodes.size();
+        document.device_nodes.push_back(e);
+        domain.add_parsed(std::move(d));
+    }
+    domain.order_parsed_lists();
+    return domain;
+}
+
+}  // namespace guestaddr::xml

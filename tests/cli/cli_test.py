@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""The guestaddr command line: outputs, exit statuses, files, standard input."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+GUESTADDR = sys.argv.pop(1) if len(sys.argv) > 1 else "guestaddr"
+EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "web-server.xml")
+
+GOOD = """<domain type='kvm'><name>g</name><memory>1048576</memory>
+<os><type arch='x86_64' machine='q35'>hvm</type></os>
+<devices><interface type='user'><mac address='52:54:00:00:00:01'/><model type='virtio'/></interface></devices></domain>"""
+
+CONFLICT = """<domain type='kvm'><name>g</name><os><type arch='x86_64' machine='pc'>hvm</type></os><devices>
+<interface type='user'><mac address='52:54:00:00:00:01'/><address type='pci' bus='0' slot='5'/></interface>
+<interface type='user'><mac address='52:54:00:00:00:02'/><address type='pci' bus='0' slot='5'/></interface>
+</devices></domain>"""
+
+
+def run(*args, stdin=None):
+    return subprocess.run([GUESTADDR, *args], input=stdin, capture_output=True, text=True)
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.addCleanup(self.dir.cleanup)
+
+    def path(self, name, text=None):
+        p = os.path.join(self.dir.name, name)
+        if text is not None:
+            with open(p, "w") as f:
+                f.write(text)
+        return p
+
+    def test_assign_prints_the_addressed_definition(self):
+        r = run("assign", self.path("in.xml", GOOD))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("machine='pc-q35-7.2'", r.stdout)
+        self.assertIn("<address type='pci' domain='0x0000' bus='0x01'", r.stdout)
+
+    def test_assign_reads_standard_input(self):
+        r = run("assign", "-", stdin=GOOD)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("pc-q35-7.2", r.stdout)
+
+    def test_assign_writes_the_output_file(self):
+        out = self.path("out.xml")
+        r = run("assign", self.path("in.xml", GOOD), "-o", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "")
+        with open(out) as f:
+            self.assertIn("pc-q35-7.2", f.read())
+        self.assertEqual(sorted(os.listdir(self.dir.name)), ["in.xml", "out.xml"])
+
+    def test_conflict_names_the_device_and_prints_nothing(self):
+        out = self.path("out.xml", "old")
+        r = run("assign", self.path("in.xml", CONFLICT), "-o", out)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("interface 52:54:00:00:00:02", r.stderr)
+        self.assertEqual(r.stdout, "")
+        with open(out) as f:
+            self.assertEqual(f.read(), "old")
+
+    def test_missing_file_and_directory_are_io_errors(self):
+        for p in (self.path("absent.xml"), self.dir.name):
+            r = run("assign", p)
+            self.assertEqual(r.returncode, 2, p)
+            self.assertTrue(r.stderr.startswith("guestaddr: error:"), r.stderr)
+            self.assertEqual(r.stdout, "")
+
+    def test_malformed_xml_is_refused(self):
+        r = run("assign", self.path("in.xml", "<domain><devices>"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("malformed XML", r.stderr)
+
+    def test_validate_accepts_an_assigned_definition(self):
+        out = self.path("out.xml")
+        self.assertEqual(run("assign", self.path("in.xml", GOOD), "-o", out).returncode, 0)
+        r = run("validate", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_validate_lists_every_problem(self):
+        r = run("validate", self.path("in.xml", GOOD))
+        self.assertEqual(r.returncode, 1)
+        lines = r.stderr.strip().splitlines()
+        self.assertGreater(len(lines), 1)
+        self.assertTrue(any("interface 52:54:00:00:00:01" in line for line in lines), lines)
+
+    def test_example_is_assigned(self):
+        r = run("assign", EXAMPLE)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_usage_error_without_subcommand(self):
+        self.assertNotEqual(run().returncode, 0)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

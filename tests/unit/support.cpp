@@ -1,0 +1,44 @@
+#include "support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+namespace guestaddr::testing {
+
+std::string domain_xml(const std::string& machine, const std::string& devices) {
+    return fmt::format(
+        "<domain type='qemu'><name>t</name><memory unit='MiB'>512</memory>"
+        "<os><type arch='x86_64' machine='{}'>hvm</type></os><devices>{}</devices></domain>",
+        machine, devices);
+}
+
+Definition assigned(const std::string& machine, const std::string& devices) {
+    auto parsed = parse(domain_xml(machine, devices));
+    if (!parsed) throw std::runtime_error("parse failed: " + parsed.errors().front().to_string());
+    auto result = assign(std::move(*parsed));
+    if (!result) throw std::runtime_error("assign failed: " + result.errors().front().to_string());
+    return std::move(*result);
+}
+
+std::vector<Error> assign_errors(const std::string& machine, const std::string& devices) {
+    auto parsed = parse(domain_xml(machine, devices));
+    if (!parsed) return parsed.errors();
+    auto result = assign(std::move(*parsed));
+    if (!result) return result.errors();
+    return {};
+}
+
+const model::Device& device(const Definition& definition, const std::string& who) {
+    const model::Domain& d = definition.domain();
+    for (std::size_t i = 0; i < d.devices.size(); ++i)
+        if (d.describe(i) == who) return d.devices[i];
+    throw std::runtime_error("no device " + who);
+}
+
+std::string pci_of(const Definition& definition, const std::string& who) {
+    const PciAddress* a = device(definition, who).pci();
+    return a ? a->to_string() : "";
+}
+
+}  // namespace guestaddr::testing
