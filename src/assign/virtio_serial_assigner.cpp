@@ -18,13 +18,18 @@ constexpr unsigned kDefaultPorts = 31;
 
 struct SerialController {
     unsigned ports = kDefaultPorts;
-    std::set<unsigned> used;
-    unsigned next = 1;  // no port below it is free: ports are only ever taken here
+    std::set<unsigned> reserved;  // the ports written in the input
+    unsigned next = 1;  // no port below it is free: ports are taken in order, by take()
 
     std::optional<unsigned> first_free() {
-        while (next < ports && used.contains(next)) ++next;
+        while (next < ports && reserved.contains(next)) ++next;
         if (next >= ports) return std::nullopt;
         return next;
+    }
+    std::optional<unsigned> take() {
+        std::optional<unsigned> port = first_free();
+        if (port) next = *port + 1;
+        return port;
     }
 };
 
@@ -50,7 +55,7 @@ void reserve_explicit(Domain& domain, std::map<unsigned, SerialController>& cont
             throw Failure(Error{ErrorKind::InvalidAddress, domain.describe(i),
                                 fmt::format("virtio-serial controller {} does not have port {}", a->controller,
                                             a->port)});
-        if (!c->second.used.insert(a->port).second)
+        if (!c->second.reserved.insert(a->port).second)
             throw Failure(Error{ErrorKind::AddressConflict, domain.describe(i),
                                 fmt::format("virtio-serial port {} of controller {} is already in use", a->port,
                                             a->controller)});
@@ -68,15 +73,16 @@ unsigned add_controller(Domain& domain, std::map<unsigned, SerialController>& co
 VirtioSerialAddress choose_port(Domain& domain, std::size_t i, std::map<unsigned, SerialController>& controllers) {
     if (const auto* a = std::get_if<VirtioSerialAddress>(&domain.devices[i].address)) {
         auto c = controllers.find(a->controller);
-        std::optional<unsigned> port = c == controllers.end() ? std::nullopt : c->second.first_free();
+        std::optional<unsigned> port = c == controllers.end() ? std::nullopt : c->second.take();
         if (!port)
             throw Failure(Error{ErrorKind::Exhausted, domain.describe(i),
                                 fmt::format("virtio-serial controller {} has no free port", a->controller)});
         return VirtioSerialAddress{a->controller, 0, *port};
     }
     for (auto& [index, c] : controllers)
-        if (auto port = c.first_free()) return VirtioSerialAddress{index, 0, *port};
-    return VirtioSerialAddress{add_controller(domain, controllers), 0, 1};
+        if (auto port = c.take()) return VirtioSerialAddress{index, 0, *port};
+    const unsigned added = add_controller(domain, controllers);
+    return VirtioSerialAddress{added, 0, *controllers[added].take()};
 }
 
 // A virtio console with a virtio-serial address but no port uses up the
@@ -90,10 +96,8 @@ void reserve_console_ports(Domain& domain, std::map<unsigned, SerialController>&
         if (first == controllers.end())
             throw Failure(Error{ErrorKind::Placement, domain.describe(i),
                                 "a virtio console without a port needs virtio-serial controller 0, which is missing"});
-        std::optional<unsigned> port = first->second.first_free();
-        if (!port)
+        if (!first->second.take())
             throw Failure(Error{ErrorKind::Exhausted, domain.describe(i), "virtio-serial controller 0 has no free port"});
-        first->second.used.insert(*port);
     }
 }
 
@@ -107,9 +111,7 @@ void assign_virtio_serial_addresses(Domain& domain) {
         const Device& d = domain.devices[i];
         const auto* a = std::get_if<VirtioSerialAddress>(&d.address);
         if (!is_virtio_channel(d) || (a != nullptr && a->port != 0)) continue;
-        VirtioSerialAddress chosen = choose_port(domain, i, controllers);
-        controllers[chosen.controller].used.insert(chosen.port);
-        domain.devices[i].address = chosen;
+        domain.devices[i].address = choose_port(domain, i, controllers);
     }
 }
 

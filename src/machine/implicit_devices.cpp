@@ -1,5 +1,7 @@
 #include "machine/implicit_devices.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "guestaddr/error.hpp"
@@ -73,12 +75,14 @@ void add_disk_controllers(Domain& domain, const std::string& controller_type, st
 // One virtio-serial controller for each index a virtio channel or console uses.
 // Channels first, then consoles, as libvirt adds them.
 void add_virtio_serial_controllers(Domain& domain) {
+    std::set<unsigned> seen;  // thousands of channels share a few controllers
     for (DeviceClass cls : {DeviceClass::Channel, DeviceClass::Console}) {
         for (std::size_t i : domain.of_class(cls)) {
             const Device& d = domain.devices[i];
             if (d.target_type != "virtio") continue;
             const auto* a = std::get_if<VirtioSerialAddress>(&d.address);
-            add_controller_if_missing(domain, "virtio-serial", a ? a->controller : 0, "");
+            const unsigned controller = a ? a->controller : 0;
+            if (seen.insert(controller).second) add_controller_if_missing(domain, "virtio-serial", controller, "");
         }
     }
 }

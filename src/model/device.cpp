@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "model/name_table.hpp"
+
 namespace guestaddr::model {
 namespace {
 
@@ -35,9 +37,13 @@ const char* element_name(DeviceClass cls) {
 }
 
 DeviceClass device_class_from_element(std::string_view element) {
-    for (const auto& [c, name] : kElementNames)
-        if (element == name) return c;
-    return DeviceClass::Other;
+    static const NameTable<DeviceClass> classes = [] {
+        std::vector<std::pair<std::string_view, DeviceClass>> entries;
+        for (const auto& [cls, name] : kElementNames)
+            if (cls != DeviceClass::Other) entries.emplace_back(name, cls);
+        return NameTable<DeviceClass>(std::move(entries));
+    }();
+    return classes.find(element).value_or(DeviceClass::Other);
 }
 
 bool Device::wants_pci_address() const {

@@ -35,14 +35,23 @@ const Device* Domain::find_controller(std::string_view type, unsigned index) con
 
 std::string Domain::describe(std::size_t i) const { return model::describe(devices[i], devices[i].ordinal); }
 
-std::size_t Domain::add_parsed(Device device) {
+std::size_t Domain::add_parsed(Device&& device) {
     device.ordinal = element_counts[device.element]++;
     by_class[static_cast<std::size_t>(device.cls)].push_back(devices.size());
     devices.push_back(std::move(device));
     return devices.size() - 1;
 }
 
-std::size_t Domain::add_implicit(Device device) {
+Device& Domain::emplace_parsed(std::string_view element) {
+    Device& d = devices.emplace_back();
+    d.element = element;
+    d.cls = device_class_from_element(element);
+    d.ordinal = element_counts[d.element]++;
+    by_class[static_cast<std::size_t>(d.cls)].push_back(devices.size() - 1);
+    return d;
+}
+
+std::size_t Domain::add_implicit(Device&& device) {
     device.implicit = true;
     device.ordinal = element_counts[device.element]++;
     by_class[static_cast<std::size_t>(device.cls)].push_back(devices.size());
@@ -61,12 +70,22 @@ namespace {
 // order). Sorting once gives the same list as inserting one by one.
 template <class Kind, class Key>
 std::vector<std::size_t> grouped_order(const std::vector<std::size_t>& members, Kind kind, Key key) {
-    std::vector<std::size_t> order = members;
-    std::map<decltype(kind(0)), std::size_t> first_seen;
-    for (std::size_t i : members) first_seen.emplace(kind(i), first_seen.size());
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return std::pair(first_seen.at(kind(a)), key(a)) < std::pair(first_seen.at(kind(b)), key(b));
-    });
+    // Each member's group and key, worked out once rather than in every comparison.
+    struct Entry {
+        std::size_t group;
+        decltype(key(0)) sort_key;
+        std::size_t member;
+    };
+    std::map<std::string_view, std::size_t> first_seen;
+    std::vector<Entry> entries;
+    entries.reserve(members.size());
+    for (std::size_t i : members)
+        entries.push_back(Entry{first_seen.emplace(kind(i), first_seen.size()).first->second, key(i), i});
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const Entry& a, const Entry& b) { return std::tie(a.group, a.sort_key) < std::tie(b.group, b.sort_key); });
+    std::vector<std::size_t> order;
+    order.reserve(entries.size());
+    for (const Entry& e : entries) order.push_back(e.member);
     return order;
 }
 
@@ -95,13 +114,14 @@ void Domain::order_parsed_lists() {
     // A controller without an index goes after the others of its type; a
     // USB companion after the master of its index.
     controller_order = grouped_order(
-        controllers, [&](std::size_t i) { return devices[i].type; },
+        controllers, [&](std::size_t i) -> std::string_view { return devices[i].type; },
         [&](std::size_t i) {
             const Device& c = devices[i];
             return std::tuple(!c.index.has_value(), c.index.value_or(0), c.master_startport.has_value());
         });
     disk_order = grouped_order(
-        disks, [&](std::size_t i) { return devices[i].bus; }, [&](std::size_t i) { return devices[i].target_index; });
+        disks, [&](std::size_t i) -> std::string_view { return devices[i].bus; },
+        [&](std::size_t i) { return devices[i].target_index; });
 }
 
 }  // namespace guestaddr::model

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <array>
+#include <deque>
 #include <functional>
 #include <map>
 #include <string>
@@ -23,8 +24,9 @@ struct Domain {
     unsigned memory_slots = 0;
     bool acpi = false;  // <features><acpi/>
 
-    // Every device, in document order; implicit devices are appended.
-    std::vector<Device> devices;
+    // Every device, in document order; implicit devices are appended. A
+    // deque, as appending then never moves the devices already there.
+    std::deque<Device> devices;
     // Indexes into `devices` of the controllers, in libvirt's list order
     // (grouped by type, sorted by index; see order_parsed_lists).
     std::vector<std::size_t> controller_order;
@@ -49,10 +51,14 @@ struct Domain {
 
     // Adds a device read from the input; order_parsed_lists() then gives
     // controllers and disks their place in libvirt's lists. Returns its index.
-    std::size_t add_parsed(Device device);
+    std::size_t add_parsed(Device&& device);
+    // The same for a device to be read in place, given its element name: a
+    // Device is large, and moving 10,000 of them costs more than reading them.
+    // Until it is read, the domain holds a device with no fields.
+    Device& emplace_parsed(std::string_view element);
     // Adds a device libvirt would add itself: it goes to the end of its
     // list, as libvirt appends implicit devices. Returns its index.
-    std::size_t add_implicit(Device device);
+    std::size_t add_implicit(Device&& device);
     // Orders the parsed controllers and disks as libvirt's lists have them.
     void order_parsed_lists();
     // Removes devices[i]; later devices move down one index.

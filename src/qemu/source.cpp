@@ -9,8 +9,9 @@
 namespace guestaddr::qemu {
 
 std::string Source::controller_id(std::string_view type, unsigned index) const {
-    const model::Device* c = domain.find_controller(type, index);
-    return c == nullptr ? std::string() : ids[static_cast<std::size_t>(c - domain.devices.data())];
+    for (std::size_t i : domain.controller_order)
+        if (domain.devices[i].type == type && domain.devices[i].index == index) return ids[i];
+    return {};
 }
 
 Source make_source(const Definition& definition) {

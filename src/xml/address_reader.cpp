@@ -8,11 +8,11 @@
 namespace guestaddr::xml {
 namespace {
 
-[[noreturn]] void fail(const std::string& device, std::string message) {
-    throw Failure(Error{ErrorKind::InvalidAddress, device, std::move(message)});
+[[noreturn]] void fail(const DeviceName& device, std::string message) {
+    throw Failure(Error{ErrorKind::InvalidAddress, device(), std::move(message)});
 }
 
-unsigned read_number(const pugi::xml_node& e, const char* name, Radix radix, const std::string& device,
+unsigned read_number(const pugi::xml_node& e, const char* name, Radix radix, const DeviceName& device,
                      unsigned fallback = 0) {
     pugi::xml_attribute a = e.attribute(name);
     if (!a) return fallback;
@@ -22,7 +22,7 @@ unsigned read_number(const pugi::xml_node& e, const char* name, Radix radix, con
     return *v;
 }
 
-PciAddress read_pci(const pugi::xml_node& e, const std::string& device) {
+PciAddress read_pci(const pugi::xml_node& e, const DeviceName& device) {
     PciAddress a;
     a.domain = read_number(e, "domain", Radix::Auto, device);
     a.bus = read_number(e, "bus", Radix::Auto, device);
@@ -39,7 +39,7 @@ PciAddress read_pci(const pugi::xml_node& e, const std::string& device) {
     return a;
 }
 
-UsbAddress read_usb(const pugi::xml_node& e, const std::string& device) {
+UsbAddress read_usb(const pugi::xml_node& e, const DeviceName& device) {
     UsbAddress a;
     a.bus = read_number(e, "bus", Radix::Decimal, device);
     std::string_view port = e.attribute("port").value();
@@ -68,7 +68,7 @@ OtherAddress read_other(const pugi::xml_node& e) {
 
 }  // namespace
 
-Address read_address(const pugi::xml_node& e, const std::string& device) {
+Address read_address(const pugi::xml_node& e, const DeviceName& device) {
     std::string_view type = e.attribute("type").value();
     if (type == "pci") return read_pci(e, device);
     if (type == "drive")

@@ -1,5 +1,3 @@
-#include <map>
-
 #include <fmt/format.h>
 
 #include "guestaddr/error.hpp"
@@ -19,16 +17,20 @@ using model::DeviceClass;
     throw Failure(Error{kind, device, std::move(message)});
 }
 
+[[noreturn]] void fail(const DeviceName& device, std::string message) {
+    fail(ErrorKind::MalformedXml, device(), std::move(message));
+}
+
 std::optional<unsigned> optional_number(const pugi::xml_node& e, const char* name, Radix radix,
-                                        const std::string& device) {
+                                        const DeviceName& device) {
     pugi::xml_attribute a = e.attribute(name);
     if (!a) return std::nullopt;
     std::optional<unsigned> v = parse_unsigned(a.value(), radix);
-    if (!v) fail(ErrorKind::MalformedXml, device, fmt::format("<{}> {}='{}' is not a number", e.name(), name, a.value()));
+    if (!v) fail(device, fmt::format("<{}> {}='{}' is not a number", e.name(), name, a.value()));
     return v;
 }
 
-void read_controller(const pugi::xml_node& e, Device& d, const std::string& who) {
+void read_controller(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     d.index = optional_number(e, "index", Radix::Decimal, who);
     d.model = e.attribute("model").value();
     d.model_name = e.child("model").attribute("name").value();
@@ -44,12 +46,12 @@ void read_controller(const pugi::xml_node& e, Device& d, const std::string& who)
     if (!hotplug.empty()) d.ctarget.hotplug = hotplug == "on";
     if (pugi::xml_node node = t.child("node")) {
         std::optional<unsigned> n = parse_unsigned(node.text().get(), Radix::Decimal);
-        if (!n) fail(ErrorKind::MalformedXml, who, "controller <target><node> is not a number");
+        if (!n) fail(who, "controller <target><node> is not a number");
         d.ctarget.node = n;
     }
 }
 
-void read_target(const pugi::xml_node& e, Device& d, const std::string& who) {
+void read_target(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     pugi::xml_node t = e.child("target");
     d.target_type = t.attribute("type").value();
     d.target_port = optional_number(t, "port", Radix::Decimal, who);
@@ -65,7 +67,7 @@ std::string hostdev_key(const pugi::xml_node& e) {
     return key;
 }
 
-void read_fields(const pugi::xml_node& e, Device& d, const std::string& who) {
+void read_fields(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     d.type = e.attribute("type").value();
     d.alias = e.child("alias").attribute("name").value();
     switch (d.cls) {
@@ -151,14 +153,19 @@ model::Element copy_header(const Document& document) {
 
 namespace {
 
+// Reads the fields and address of `d`, whose element and class are set.
+void read_device(const pugi::xml_node& e, Device& d, std::size_t ordinal) {
+    DeviceName who(d, ordinal);
+    read_fields(e, d, who);
+    who.use_fields();
+    if (pugi::xml_node a = e.child("address")) d.address = read_address(a, who);
+}
+
 Device read_device(const pugi::xml_node& e, std::size_t ordinal) {
     Device d;
     d.element = e.name();
     d.cls = model::device_class_from_element(d.element);
-    std::string who = fmt::format("{} #{}", d.element, ordinal);
-    read_fields(e, d, who);
-    who = model::describe(d, ordinal);
-    if (pugi::xml_node a = e.child("address")) d.address = read_address(a, who);
+    read_device(e, d, ordinal);
     return d;
 }
 
@@ -268,14 +275,12 @@ model::Domain read_domain(std::string_view text, Document& document) {
 
     model::Domain domain;
     read_header(root, domain);
-    std::map<std::string, std::size_t> ordinals;
-    domain.devices.reserve(static_cast<std::size_t>(std::distance(root.child("devices").begin(), root.child("devices").end())));
     for (pugi::xml_node e : root.child("devices").children()) {
         if (e.type() != pugi::node_element) continue;
-        Device d = read_device(e, ordinals[e.name()]++);
+        Device& d = domain.emplace_parsed(e.name());
+        read_device(e, d, d.ordinal);
         d.node = document.device_nodes.size();
         document.device_nodes.push_back(e);
-        domain.add_parsed(std::move(d));
     }
     domain.order_parsed_lists();
     return domain;

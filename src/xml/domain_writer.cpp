@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <array>
-#include <sstream>
+#include <charconv>
+#include <vector>
 
-#include <fmt/format.h>
-
+#include "model/name_table.hpp"
 #include "xml/document.hpp"
 
 namespace guestaddr::xml {
@@ -22,15 +22,46 @@ constexpr std::array kFormatOrder{
 };
 
 std::size_t format_rank(std::string_view element) {
-    for (std::size_t i = 0; i < kFormatOrder.size(); ++i)
-        if (element == kFormatOrder[i]) return i;
-    return kFormatOrder.size();
+    static const model::NameTable<std::size_t> ranks = [] {
+        std::vector<std::pair<std::string_view, std::size_t>> entries;
+        for (std::size_t i = 0; i < kFormatOrder.size(); ++i) entries.emplace_back(kFormatOrder[i], i);
+        return model::NameTable<std::size_t>(std::move(entries));
+    }();
+    return ranks.find(element).value_or(kFormatOrder.size());
 }
 
-void set_attr(pugi::xml_node node, const char* name, const std::string& value) {
+// A number as text, without allocating: formatting is most of the work of
+// writing 10,000 addresses.
+class Number {
+public:
+    // Decimal.
+    explicit Number(unsigned v) { end_ = std::to_chars(text_.data(), text_.data() + text_.size(), v).ptr; }
+    // "0x" and at least `digits` lower-case hex digits, as libvirt writes PCI numbers.
+    Number(unsigned v, int digits) {
+        char hex[8];
+        const char* hex_end = std::to_chars(hex, hex + sizeof hex, v, 16).ptr;
+        char* out = text_.data();
+        *out++ = '0';
+        *out++ = 'x';
+        for (auto n = hex_end - hex; n < digits; ++n) *out++ = '0';
+        end_ = std::copy(static_cast<const char*>(hex), hex_end, out);
+    }
+    operator std::string_view() const { return {text_.data(), static_cast<std::size_t>(end_ - text_.data())}; }
+
+private:
+    std::array<char, 16> text_{};
+    char* end_;
+};
+
+void set_attr(pugi::xml_node node, const char* name, std::string_view value) {
     pugi::xml_attribute a = node.attribute(name);
     if (!a) a = node.append_attribute(name);
-    a.set_value(value.c_str());
+    a.set_value(value.data(), value.size());
+}
+
+// For an element guestaddr has just made: it has no attributes to replace.
+void add_attr(pugi::xml_node node, const char* name, std::string_view value) {
+    node.append_attribute(name).set_value(value.data(), value.size());
 }
 
 pugi::xml_node child_or_new(pugi::xml_node parent, const char* name) {
@@ -42,39 +73,39 @@ struct AddressWriter {
     pugi::xml_node e;
     void operator()(std::monostate) const {}
     void operator()(const PciAddress& a) const {
-        set_attr(e, "type", "pci");
-        set_attr(e, "domain", fmt::format("{:#06x}", a.domain));
-        set_attr(e, "bus", fmt::format("{:#04x}", a.bus));
-        set_attr(e, "slot", fmt::format("{:#04x}", a.slot));
-        set_attr(e, "function", fmt::format("{:#x}", a.function));
+        add_attr(e, "type", "pci");
+        add_attr(e, "domain", Number(a.domain, 4));
+        add_attr(e, "bus", Number(a.bus, 2));
+        add_attr(e, "slot", Number(a.slot, 2));
+        add_attr(e, "function", Number(a.function, 1));
         if (a.multifunction != Multifunction::Absent)
-            set_attr(e, "multifunction", a.multifunction == Multifunction::On ? "on" : "off");
+            add_attr(e, "multifunction", a.multifunction == Multifunction::On ? "on" : "off");
     }
     void operator()(const DriveAddress& a) const {
-        set_attr(e, "type", "drive");
-        set_attr(e, "controller", std::to_string(a.controller));
-        set_attr(e, "bus", std::to_string(a.bus));
-        set_attr(e, "target", std::to_string(a.target));
-        set_attr(e, "unit", std::to_string(a.unit));
+        add_attr(e, "type", "drive");
+        add_attr(e, "controller", Number(a.controller));
+        add_attr(e, "bus", Number(a.bus));
+        add_attr(e, "target", Number(a.target));
+        add_attr(e, "unit", Number(a.unit));
     }
     void operator()(const UsbAddress& a) const {
-        set_attr(e, "type", "usb");
-        set_attr(e, "bus", std::to_string(a.bus));
-        if (!a.port.empty()) set_attr(e, "port", a.port_string());
+        add_attr(e, "type", "usb");
+        add_attr(e, "bus", Number(a.bus));
+        if (!a.port.empty()) add_attr(e, "port", a.port_string());
     }
     void operator()(const VirtioSerialAddress& a) const {
-        set_attr(e, "type", "virtio-serial");
-        set_attr(e, "controller", std::to_string(a.controller));
-        set_attr(e, "bus", std::to_string(a.bus));
-        set_attr(e, "port", std::to_string(a.port));
+        add_attr(e, "type", "virtio-serial");
+        add_attr(e, "controller", Number(a.controller));
+        add_attr(e, "bus", Number(a.bus));
+        add_attr(e, "port", Number(a.port));
     }
     void operator()(const CcidAddress& a) const {
-        set_attr(e, "type", "ccid");
-        set_attr(e, "controller", std::to_string(a.controller));
-        set_attr(e, "slot", std::to_string(a.slot));
+        add_attr(e, "type", "ccid");
+        add_attr(e, "controller", Number(a.controller));
+        add_attr(e, "slot", Number(a.slot));
     }
     void operator()(const OtherAddress& a) const {
-        set_attr(e, "type", a.type);
+        add_attr(e, "type", a.type);
         for (const auto& [name, value] : a.attributes) set_attr(e, name.c_str(), value);
     }
 };
@@ -88,8 +119,6 @@ void write_address(pugi::xml_node node, const Device& d) {
     std::visit(AddressWriter{e}, d.address);
 }
 
-std::string hex(unsigned v) { return fmt::format("{:#x}", v); }
-
 // libvirt 9.0 drops PCI controller options it does not know (memReserve
 // came later); keeping them would describe a different guest.
 void keep_known_target_options(pugi::xml_node target) {
@@ -102,20 +131,20 @@ void keep_known_target_options(pugi::xml_node target) {
 }
 
 void write_controller(pugi::xml_node node, const Device& d) {
-    if (d.index) set_attr(node, "index", std::to_string(*d.index));
+    if (d.index) set_attr(node, "index", Number(*d.index));
     if (!d.model.empty()) set_attr(node, "model", d.model);
-    if (d.ports) set_attr(node, "ports", std::to_string(*d.ports));
+    if (d.ports) set_attr(node, "ports", Number(*d.ports));
     if (!d.model_name.empty()) set_attr(child_or_new(node, "model"), "name", d.model_name);
-    if (d.master_startport) set_attr(child_or_new(node, "master"), "startport", std::to_string(*d.master_startport));
+    if (d.master_startport) set_attr(child_or_new(node, "master"), "startport", Number(*d.master_startport));
     if (d.type == "pci") keep_known_target_options(node.child("target"));
     const model::ControllerTarget& t = d.ctarget;
     if (!t.chassis_nr && !t.chassis && !t.port && !t.bus_nr && !t.index && !t.hotplug && !t.node) return;
     pugi::xml_node target = child_or_new(node, "target");
-    if (t.chassis_nr) set_attr(target, "chassisNr", std::to_string(*t.chassis_nr));
-    if (t.chassis) set_attr(target, "chassis", std::to_string(*t.chassis));
-    if (t.port) set_attr(target, "port", hex(*t.port));
-    if (t.bus_nr) set_attr(target, "busNr", std::to_string(*t.bus_nr));
-    if (t.index) set_attr(target, "index", std::to_string(*t.index));
+    if (t.chassis_nr) set_attr(target, "chassisNr", Number(*t.chassis_nr));
+    if (t.chassis) set_attr(target, "chassis", Number(*t.chassis));
+    if (t.port) set_attr(target, "port", Number(*t.port, 1));
+    if (t.bus_nr) set_attr(target, "busNr", Number(*t.bus_nr));
+    if (t.index) set_attr(target, "index", Number(*t.index));
     if (t.hotplug) set_attr(target, "hotplug", *t.hotplug ? "on" : "off");
 }
 
@@ -123,7 +152,7 @@ void write_chardev_target(pugi::xml_node node, const Device& d) {
     if (d.target_type.empty() && !d.target_port && d.target_model.empty()) return;
     pugi::xml_node target = child_or_new(node, "target");
     if (!d.target_type.empty()) set_attr(target, "type", d.target_type);
-    if (d.target_port) set_attr(target, "port", std::to_string(*d.target_port));
+    if (d.target_port) set_attr(target, "port", Number(*d.target_port));
     if (!d.target_name.empty()) set_attr(target, "name", d.target_name);
     if (!d.target_model.empty()) set_attr(child_or_new(target, "model"), "name", d.target_model);
 }
@@ -163,9 +192,22 @@ void write_device(pugi::xml_node node, const Device& d) {
     write_address(node, d);
 }
 
+// The last element named `name`, else the last one libvirt formats before
+// such elements. Walking back from the end finds it at once in a definition
+// in libvirt's order, however many devices it has; in one that is not, the
+// new element goes after the last one it could follow.
+pugi::xml_node last_of_kind_or_before(pugi::xml_node devices, const char* name) {
+    const std::size_t rank = format_rank(name);
+    for (pugi::xml_node c = devices.last_child(); c; c = c.previous_sibling()) {
+        if (c.type() != pugi::node_element) continue;
+        if (std::string_view(c.name()) == name || format_rank(c.name()) < rank) return c;
+    }
+    return {};
+}
+
 // Where a new element for `d` goes: after the previous device of its kind
 // (for controllers, the previous one in libvirt's controller order), else
-// before the first element that libvirt formats after its kind.
+// after the last element that libvirt formats before its kind.
 pugi::xml_node insert_new(pugi::xml_node devices, const model::Domain& domain, std::size_t index,
                           const std::vector<pugi::xml_node>& nodes) {
     const Device& d = domain.devices[index];
@@ -183,12 +225,9 @@ pugi::xml_node insert_new(pugi::xml_node devices, const model::Domain& domain, s
     if (d.leads_its_kind) {
         if (pugi::xml_node first = devices.child(name)) return devices.insert_child_before(name, first);
     }
-    pugi::xml_node last_same;
-    for (pugi::xml_node c : devices.children(name)) last_same = c;
-    if (last_same) return devices.insert_child_after(name, last_same);
-    const std::size_t rank = format_rank(name);
-    for (pugi::xml_node c : devices.children())
-        if (c.type() == pugi::node_element && format_rank(c.name()) > rank) return devices.insert_child_before(name, c);
+    if (pugi::xml_node before = last_of_kind_or_before(devices, name)) return devices.insert_child_after(name, before);
+    if (pugi::xml_node first = devices.find_child([](pugi::xml_node c) { return c.type() == pugi::node_element; }))
+        return devices.insert_child_before(name, first);
     return devices.append_child(name);
 }
 
@@ -207,17 +246,21 @@ struct StringWriter : pugi::xml_writer {
 };
 
 // libvirt writes empty elements as <a/>, pugixml as <a />. (" />" cannot
-// occur in text or attribute values: pugixml escapes their '>'.)
-std::string tighten_empty_elements(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
+// occur in text or attribute values: pugixml escapes their '>'.) Done in
+// place, and looking for '/', which is rarer than ' ' in indented XML.
+void tighten_empty_elements(std::string& text) {
+    std::size_t out = 0;
     std::size_t from = 0;
-    for (std::size_t at = text.find(" />"); at != std::string::npos; at = text.find(" />", from)) {
-        out.append(text.data() + from, at - from);
-        from = at + 1;
+    for (std::size_t at = text.find('/', 1); at != std::string::npos; at = text.find('/', at + 1)) {
+        if (text[at - 1] != ' ' || at + 1 == text.size() || text[at + 1] != '>') continue;
+        // Forward copy of an overlapping range: allowed, as out <= from.
+        const auto kept = static_cast<std::ptrdiff_t>(at - 1 - from);
+        std::copy_n(text.begin() + static_cast<std::ptrdiff_t>(from), kept, text.begin() + static_cast<std::ptrdiff_t>(out));
+        out += static_cast<std::size_t>(kept);
+        from = at;
     }
-    out.append(text.data() + from, text.size() - from);
-    return out;
+    std::copy(text.begin() + static_cast<std::ptrdiff_t>(from), text.end(), text.begin() + static_cast<std::ptrdiff_t>(out));
+    text.resize(out + text.size() - from);
 }
 
 }  // namespace
@@ -246,7 +289,8 @@ std::string write_domain(Document& document, const model::Domain& domain) {
     StringWriter writer;
     document.tree.save(writer, "  ",
                        pugi::format_indent | pugi::format_attribute_single_quote | pugi::format_no_declaration);
-    return tighten_empty_elements(writer.out);
+    tighten_empty_elements(writer.out);
+    return std::move(writer.out);
 }
 
 }  // namespace guestaddr::xml

@@ -29,11 +29,15 @@ std::vector<Error> assign_errors(const std::string& machine, const std::string& 
     return {};
 }
 
-const model::Device& device(const Definition& definition, const std::string& who) {
+std::size_t index_of(const Definition& definition, const std::string& who) {
     const model::Domain& d = definition.domain();
     for (std::size_t i = 0; i < d.devices.size(); ++i)
-        if (d.describe(i) == who) return d.devices[i];
+        if (d.describe(i) == who) return i;
     throw std::runtime_error("no device " + who);
+}
+
+const model::Device& device(const Definition& definition, const std::string& who) {
+    return definition.domain().devices[index_of(definition, who)];
 }
 
 std::string pci_of(const Definition& definition, const std::string& who) {

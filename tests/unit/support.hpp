@@ -19,6 +19,8 @@ std::vector<Error> assign_errors(const std::string& machine, const std::string& 
 
 // The device whose description (as in messages) is `who`; fails if absent.
 const model::Device& device(const Definition& definition, const std::string& who);
+// Its index among the definition's devices.
+std::size_t index_of(const Definition& definition, const std::string& who);
 
 // "0000:01:00.0" for a PCI-addressed device, "" otherwise.
 std::string pci_of(const Definition& definition, const std::string& who);

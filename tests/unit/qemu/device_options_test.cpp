@@ -12,10 +12,6 @@ namespace {
 
 using qemu::Json;
 
-std::size_t index_of(const Definition& d, const std::string& who) {
-    return static_cast<std::size_t>(&device(d, who) - d.domain().devices.data());
-}
-
 // The -device of a device (its first one).
 Json device_json(const Definition& d, const std::string& who, qemu::Backends b = qemu::Backends::Host) {
     qemu::DeviceOptions options = qemu::device_options(d, index_of(d, who), b);
