@@ -49,8 +49,9 @@ model::Element copy_element(const pugi::xml_node& element);
 model::Element copy_device_element(const Document& document, std::size_t node);
 model::Element copy_header(const Document& document);
 
-// Writes the model's machine, devices and addresses back into the document
-// and serialises it in libvirt's style (two-space indent, single quotes).
+// Writes the model's machine and devices back into the document and
+// serialises it in libvirt's style (two-space indent, single quotes), each
+// device with the address the model gives it (see text_writer.hpp).
 std::string write_domain(Document& document, const model::Domain& domain);
 
 }  // namespace guestaddr::xml

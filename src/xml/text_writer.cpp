@@ -1,0 +1,270 @@
+#include "xml/text_writer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string_view>
+
+#include "xml/number_text.hpp"
+
+namespace guestaddr::xml {
+namespace {
+
+enum class Escape { Text, Attribute };
+
+// Which bytes need a reference: '&', '<' and control characters everywhere,
+// except that text keeps its tabs and line breaks; '>' in text; the quote
+// in single-quoted attribute values.
+using EscapeTable = std::array<bool, 256>;
+
+constexpr EscapeTable escape_table(Escape escape) {
+    EscapeTable table{};
+    for (unsigned c = 0; c < 32; ++c) table[c] = escape == Escape::Attribute || (c != '\t' && c != '\n' && c != '\r');
+    table['&'] = table['<'] = true;
+    table['>'] = escape == Escape::Text;
+    table['\''] = escape == Escape::Attribute;
+    return table;
+}
+
+constexpr EscapeTable kTextEscapes = escape_table(Escape::Text);
+constexpr EscapeTable kAttributeEscapes = escape_table(Escape::Attribute);
+
+// A control character as a reference of two digits, as pugixml writes them.
+struct ControlReference {
+    std::array<char, 5> text;
+    operator std::string_view() const { return {text.data(), text.size()}; }
+};
+
+ControlReference control_reference(unsigned char c) {
+    return {{'&', '#', static_cast<char>('0' + c / 10), static_cast<char>('0' + c % 10), ';'}};
+}
+
+bool is_text(pugi::xml_node node) { return node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata; }
+
+bool is_address(pugi::xml_node node) {
+    return node.type() == pugi::node_element && std::string_view(node.name()) == "address";
+}
+
+class TextWriter {
+public:
+    explicit TextWriter(const AddressOverlay& addresses) : addresses_(addresses) {}
+
+    void element(pugi::xml_node e, std::size_t depth);
+    std::string take() {
+        if (pending_line_) put('\n');
+        out_.resize(used_);
+        return std::move(out_);
+    }
+
+    // <address>, from the model. A visitor of Address.
+    void operator()(std::monostate) {}
+    void operator()(const PciAddress& a);
+    void operator()(const DriveAddress& a);
+    void operator()(const UsbAddress& a);
+    void operator()(const VirtioSerialAddress& a);
+    void operator()(const CcidAddress& a);
+    void operator()(const OtherAddress& a);
+
+private:
+    // The text grows by hand rather than by std::string's appends: their
+    // checks cost more than the copying, a few bytes at a time.
+    char* room(std::size_t n) {
+        if (used_ + n > out_.size()) out_.resize(std::max(2 * out_.size(), used_ + n));
+        return out_.data() + used_;
+    }
+    void put(std::string_view s) {
+        std::memcpy(room(s.size()), s.data(), s.size());
+        used_ += s.size();
+    }
+    void put(char c) {
+        *room(1) = c;
+        ++used_;
+    }
+    void new_line(std::size_t depth) {
+        char* at = room(1 + 2 * depth);
+        *at = '\n';
+        std::memset(at + 1, ' ', 2 * depth);
+        used_ += 1 + 2 * depth;
+    }
+    void open(std::string_view name, std::size_t depth);
+    void close(std::string_view name, std::size_t depth);
+    void attribute(std::string_view name, std::string_view value);
+    void text(pugi::xml_node node);
+    void escaped(std::string_view text);
+    void address(const Address& a, std::size_t depth);
+
+    const AddressOverlay& addresses_;
+    std::string out_;
+    std::size_t used_ = 0;  // out_'s size beyond it is room to grow into
+    // Whether the next element or end tag starts a new, indented line: it
+    // does after an element, not after text (which keeps mixed content as
+    // it was).
+    bool pending_line_ = false;
+};
+
+void TextWriter::open(std::string_view name, std::size_t depth) {
+    if (pending_line_) new_line(depth);
+    put('<');
+    put(name);
+}
+
+void TextWriter::close(std::string_view name, std::size_t depth) {
+    if (pending_line_) new_line(depth);
+    put("</");
+    put(name);
+    put('>');
+    pending_line_ = true;
+}
+
+void TextWriter::attribute(std::string_view name, std::string_view value) {
+    // Room for the worst case (every byte a 6-byte reference), then one pass
+    // that copies and escapes: most values are a few bytes, and a check and
+    // a copy call per piece would cost more than the bytes.
+    char* at = room(name.size() + 4 + 6 * value.size());
+    char* const start = at;
+    *at++ = ' ';
+    at = std::copy(name.begin(), name.end(), at);
+    *at++ = '=';
+    *at++ = '\'';
+    for (const char byte : value) {
+        const auto c = static_cast<unsigned char>(byte);
+        if (!kAttributeEscapes[c]) {
+            *at++ = byte;
+            continue;
+        }
+        const ControlReference control = control_reference(c);
+        const std::string_view reference = c == '&'    ? std::string_view("&amp;")
+                                           : c == '<'  ? std::string_view("&lt;")
+                                           : c == '\'' ? std::string_view("&apos;")
+                                                       : std::string_view(control);
+        at = std::copy(reference.begin(), reference.end(), at);
+    }
+    *at++ = '\'';
+    used_ += static_cast<std::size_t>(at - start);
+}
+
+void TextWriter::escaped(std::string_view value) {
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const auto c = static_cast<unsigned char>(value[i]);
+        if (!kTextEscapes[c]) continue;
+        put(value.substr(from, i - from));
+        from = i + 1;
+        if (c == '&') put("&amp;");
+        else if (c == '<') put("&lt;");
+        else if (c == '>') put("&gt;");
+        else put(control_reference(c));
+    }
+    put(value.substr(from));
+}
+
+void TextWriter::text(pugi::xml_node node) {
+    if (node.type() == pugi::node_pcdata) {
+        escaped(node.value());
+    } else {
+        // "]]>" cannot be inside a CDATA section: it ends one and starts the next.
+        std::string_view rest = node.value();
+        put("<![CDATA[");
+        for (std::size_t end = rest.find("]]>"); end != std::string_view::npos; end = rest.find("]]>")) {
+            put(rest.substr(0, end + 2));
+            put("]]><![CDATA[");
+            rest.remove_prefix(end + 2);
+        }
+        put(rest);
+        put("]]>");
+    }
+    pending_line_ = false;
+}
+
+void TextWriter::element(pugi::xml_node e, std::size_t depth) {
+    open(e.name(), depth);
+    for (pugi::xml_attribute a : e.attributes()) attribute(a.name(), a.value());
+    const auto overlay = addresses_.find(e.internal_object());
+    const Address* address = overlay == addresses_.end() ? nullptr : overlay->second;
+    const auto shown = [&](pugi::xml_node child) { return address == nullptr || !is_address(child); };
+
+    std::size_t children = address == nullptr ? 0 : 1;
+    pugi::xml_node first;
+    for (pugi::xml_node child : e.children())
+        if (shown(child) && children++ == 0) first = child;
+    if (children == 0) {
+        put("/>");
+        pending_line_ = true;
+        return;
+    }
+    put('>');
+    if (children == 1 && first && is_text(first)) {
+        text(first);
+        close(e.name(), depth);
+        return;
+    }
+    pending_line_ = true;
+    for (pugi::xml_node child : e.children()) {
+        if (!shown(child)) continue;
+        if (is_text(child)) text(child);
+        else if (child.type() == pugi::node_element) element(child, depth + 1);
+        // Nothing else is in the tree: the parse keeps no comments,
+        // processing instructions or declarations, and refuses DOCTYPEs.
+    }
+    if (address != nullptr) this->address(*address, depth + 1);
+    close(e.name(), depth);
+}
+
+void TextWriter::address(const Address& a, std::size_t depth) {
+    open("address", depth);
+    std::visit(*this, a);
+    put("/>");
+    pending_line_ = true;
+}
+
+void TextWriter::operator()(const PciAddress& a) {
+    attribute("type", "pci");
+    attribute("domain", NumberText(a.domain, 4));
+    attribute("bus", NumberText(a.bus, 2));
+    attribute("slot", NumberText(a.slot, 2));
+    attribute("function", NumberText(a.function, 1));
+    if (a.multifunction != Multifunction::Absent)
+        attribute("multifunction", a.multifunction == Multifunction::On ? "on" : "off");
+}
+
+void TextWriter::operator()(const DriveAddress& a) {
+    attribute("type", "drive");
+    attribute("controller", NumberText(a.controller));
+    attribute("bus", NumberText(a.bus));
+    attribute("target", NumberText(a.target));
+    attribute("unit", NumberText(a.unit));
+}
+
+void TextWriter::operator()(const UsbAddress& a) {
+    attribute("type", "usb");
+    attribute("bus", NumberText(a.bus));
+    if (!a.port.empty()) attribute("port", a.port_string());
+}
+
+void TextWriter::operator()(const VirtioSerialAddress& a) {
+    attribute("type", "virtio-serial");
+    attribute("controller", NumberText(a.controller));
+    attribute("bus", NumberText(a.bus));
+    attribute("port", NumberText(a.port));
+}
+
+void TextWriter::operator()(const CcidAddress& a) {
+    attribute("type", "ccid");
+    attribute("controller", NumberText(a.controller));
+    attribute("slot", NumberText(a.slot));
+}
+
+void TextWriter::operator()(const OtherAddress& a) {
+    attribute("type", a.type);
+    for (const auto& [name, value] : a.attributes) attribute(name, value);
+}
+
+}  // namespace
+
+std::string write_text(const pugi::xml_document& document, const AddressOverlay& addresses) {
+    TextWriter writer(addresses);
+    if (pugi::xml_node root = document.document_element()) writer.element(root, 0);
+    return writer.take();
+}
+
+}  // namespace guestaddr::xml
