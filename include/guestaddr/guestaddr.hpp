@@ -41,6 +41,9 @@ private:
 // Reads a domain definition. Malformed XML, a missing <domain> or an
 // unparsable address is an error naming the device.
 Result<Definition> parse(std::string_view xml);
+// The same for text the definition may keep: it is parsed where it is, which
+// spares a copy of a large definition.
+Result<Definition> parse_in_place(std::string xml);
 
 // Canonicalises the machine type, adds the implicit devices and gives every
 // device an address, keeping every address already present.

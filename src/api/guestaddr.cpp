@@ -14,14 +14,28 @@ Definition::~Definition() = default;
 const model::Domain& Definition::domain() const { return impl_->domain; }
 model::Domain& Definition::domain() { return impl_->domain; }
 
-Result<Definition> parse(std::string_view text) {
+namespace {
+
+// `read` builds the model into the new definition's document.
+template <class Read>
+Result<Definition> parse_with(Read read) {
     try {
         auto impl = std::make_unique<Definition::Impl>();
-        impl->domain = xml::read_domain(text, impl->document);
+        impl->domain = read(impl->document);
         return Definition(std::move(impl));
     } catch (const Failure& f) {
         return f.error();
     }
+}
+
+}  // namespace
+
+Result<Definition> parse(std::string_view text) {
+    return parse_with([&](xml::Document& document) { return xml::read_domain(text, document); });
+}
+
+Result<Definition> parse_in_place(std::string text) {
+    return parse_with([&](xml::Document& document) { return xml::read_domain_in_place(std::move(text), document); });
 }
 
 Result<Definition> assign(Definition definition) {

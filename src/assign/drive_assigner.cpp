@@ -48,10 +48,10 @@ bool is_scsi_hostdev(const Device& d) {
 // libvirt adds the SCSI controllers host devices name while parsing them,
 // so they come before every other implicit controller.
 void add_scsi_hostdev_controllers(model::Domain& domain) {
-    std::optional<unsigned> highest;
-    for (const Device& d : domain.devices)
-        if (const auto* a = std::get_if<DriveAddress>(&d.address); a && is_scsi_hostdev(d))
-            highest = std::max(highest.value_or(0), a->controller);
+    std::optional<machine::HighestController> highest;
+    for (std::size_t i = 0; i < domain.devices.size(); ++i)
+        if (const auto* a = std::get_if<DriveAddress>(&domain.devices[i].address); a && is_scsi_hostdev(domain.devices[i]))
+            highest = machine::HighestController::max(highest, {a->controller, i});
     machine::add_controllers_up_to(domain, "scsi", highest, "lsilogic");
 }
 

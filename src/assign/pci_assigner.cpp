@@ -83,7 +83,7 @@ void collect_explicit_addresses(Domain& domain, PciAddressSet& set, const machin
         // A device that should not be on PCI but has a PCI address is
         // tolerated as a conventional PCI device, as libvirt does.
         ConnectFlags flags = topology::connect_flags(d, machine).value_or(ConnectFlags(Connect::PciDevice));
-        PciAddress reserved = set.reserve(*a, flags, AddressOrigin::User, domain.describe(i));
+        PciAddress reserved = set.reserve(*a, flags, AddressOrigin::User, model::DeviceLabel(domain, i));
         reserved.multifunction = a->multifunction;
         d.address = reserved;
     }
@@ -124,7 +124,7 @@ void add_planned_controllers(Domain& domain, PciAddressSet& plan, const machine:
         const std::size_t added =
             domain.add_implicit(model::implicit_controller("pci", index, std::string(plan.bus(index).rule->model)));
         if (auto flags = topology::connect_flags(domain.devices[added], machine))
-            plan.allocate(*flags, std::nullopt, domain.describe(added));
+            plan.allocate(*flags, std::nullopt, model::DeviceLabel(domain, added));
     }
 }
 

@@ -34,7 +34,7 @@ void pin_controller(Domain& domain, std::size_t i, PciAddress fixed, std::string
 // Takes `slot` on bus 0 for a device if it is free; returns whether it did.
 bool take_slot_if_free(Domain& domain, std::size_t i, PciAddressSet& set, PciAddress fixed) {
     if (set.slot_in_use(0, fixed.slot)) return false;
-    set.reserve(fixed, Connect::PciDevice, AddressOrigin::User, domain.describe(i));
+    set.reserve(fixed, Connect::PciDevice, AddressOrigin::User, model::DeviceLabel(domain, i));
     domain.devices[i].address = fixed;
     return true;
 }
@@ -49,9 +49,9 @@ void place_primary_video(Domain& domain, PciAddressSet& set, const machine::Mach
     auto flags = topology::connect_flags(d, machine);
     if (!flags || !d.wants_pci_address()) return;
     PciAddress fixed{0, 0, slot, 0};
-    set.validate(fixed, Connect::PciDevice, AddressOrigin::User, domain.describe(*video));
+    set.validate(fixed, Connect::PciDevice, AddressOrigin::User, model::DeviceLabel(domain, *video));
     if (take_slot_if_free(domain, *video, set, fixed)) return;
-    PciAddress chosen = set.allocate(*flags, std::nullopt, domain.describe(*video));
+    PciAddress chosen = set.allocate(*flags, std::nullopt, model::DeviceLabel(domain, *video));
     if (commits(set)) d.address = chosen;
 }
 
@@ -63,11 +63,11 @@ void reserve_piix3(Domain& domain, PciAddressSet& set, const machine::MachinePro
         if (c.index != 0u) continue;
         if (c.type == "ide") {
             pin_controller(domain, i, PciAddress{0, 0, 1, 1}, "the primary IDE controller");
-            set.reserve(PciAddress{0, 0, 1, 1}, Connect::PciDevice, AddressOrigin::User, domain.describe(i));
+            set.reserve(PciAddress{0, 0, 1, 1}, Connect::PciDevice, AddressOrigin::User, model::DeviceLabel(domain, i));
         }
         if (c.type == "usb" && c.model == "piix3-uhci") {
             pin_controller(domain, i, PciAddress{0, 0, 1, 2}, "the PIIX3 USB controller at index 0");
-            set.reserve(PciAddress{0, 0, 1, 2}, Connect::PciDevice, AddressOrigin::User, domain.describe(i));
+            set.reserve(PciAddress{0, 0, 1, 2}, Connect::PciDevice, AddressOrigin::User, model::DeviceLabel(domain, i));
         }
     }
     set.reserve(PciAddress{0, 0, 1, 0}, Connect::PciDevice, AddressOrigin::User, "the PIIX3 ISA bridge");

@@ -25,7 +25,7 @@ void place(Domain& domain, std::size_t i, PciAddressSet& set, const machine::Mac
     Device& d = domain.devices[i];
     auto flags = topology::connect_flags(d, machine);
     if (!flags || !d.wants_pci_address()) return;
-    PciAddress chosen = set.allocate(*flags, std::nullopt, domain.describe(i));
+    PciAddress chosen = set.allocate(*flags, std::nullopt, model::DeviceLabel(domain, i));
     if (commits(set)) d.address = chosen;
 }
 
@@ -61,11 +61,11 @@ void place_usb2_member(Domain& domain, std::size_t i, unsigned function, PciAddr
     const Multifunction mf = function == 0 ? Multifunction::On : Multifunction::Absent;
     if (std::optional<PciAddress> sibling = sibling_address(domain, d)) {
         PciAddress at{0, sibling->bus, sibling->slot, function, mf};
-        set.reserve(at, *flags, AddressOrigin::User, domain.describe(i));
+        set.reserve(at, *flags, AddressOrigin::User, model::DeviceLabel(domain, i));
         if (commits(set)) d.address = at;
         return;
     }
-    PciAddress chosen = set.allocate(*flags, function, domain.describe(i));
+    PciAddress chosen = set.allocate(*flags, function, model::DeviceLabel(domain, i));
     chosen.multifunction = mf;
     if (commits(set)) d.address = chosen;
 }

@@ -90,7 +90,7 @@ void reserve_explicit(Domain& domain, const std::vector<std::size_t>& devices, U
         const Device& d = domain.devices[i];
         const auto* a = std::get_if<UsbAddress>(&d.address);
         if (a == nullptr || a->port.empty() || is_usb_hub(d) != hubs) continue;
-        usb.reserve(*a, ports_offered(d), domain.describe(i));
+        usb.reserve(*a, ports_offered(d), model::DeviceLabel(domain, i));
     }
 }
 
@@ -134,7 +134,7 @@ void assign_usb_addresses(Domain& domain, const machine::MachineProfile&) {
         const auto* a = std::get_if<UsbAddress>(&d.address);
         if (d.has_address() && (a == nullptr || !a->port.empty())) continue;
         std::optional<unsigned> bus = a ? std::optional<unsigned>(a->bus) : std::nullopt;
-        d.address = usb.allocate(bus, ports_offered(d), domain.describe(i));
+        d.address = usb.allocate(bus, ports_offered(d), model::DeviceLabel(domain, i));
     }
 }
 

@@ -42,23 +42,23 @@ void UsbTopology::add_controller(unsigned bus, unsigned ports) {
     root = std::move(grown);
 }
 
-void UsbTopology::reserve(const UsbAddress& a, unsigned hub_ports, const std::string& who) {
+void UsbTopology::reserve(const UsbAddress& a, unsigned hub_ports, const model::DeviceLabel& who) {
     auto root = roots_.find(a.bus);
     if (root == roots_.end())
-        fail(ErrorKind::Placement, who, fmt::format("there is no USB controller with index {}", a.bus));
+        fail(ErrorKind::Placement, who(), fmt::format("there is no USB controller with index {}", a.bus));
     UsbHub* hub = root->second.get();
     for (std::size_t level = 0; level + 1 < a.port.size(); ++level) {
         unsigned p = a.port[level];
         if (p > hub->port_count() || !hub->children_[p - 1])
-            fail(ErrorKind::Placement, who,
+            fail(ErrorKind::Placement, who(),
                  fmt::format("there is no hub at port {} in USB address {}", p, describe(a)));
         hub = hub->children_[p - 1].get();
     }
     unsigned last = a.port.back();
     if (last > hub->port_count())
-        fail(ErrorKind::InvalidAddress, who, fmt::format("requested USB port {} not present on USB bus {}", last, a.bus));
+        fail(ErrorKind::InvalidAddress, who(), fmt::format("requested USB port {} not present on USB bus {}", last, a.bus));
     if (hub->taken_[last - 1])
-        fail(ErrorKind::AddressConflict, who, fmt::format("USB address {} is already in use", describe(a)));
+        fail(ErrorKind::AddressConflict, who(), fmt::format("USB address {} is already in use", describe(a)));
     take(a, hub_ports);
 }
 
@@ -77,7 +77,7 @@ void UsbTopology::take(const UsbAddress& a, unsigned hub_ports) {
     hub->children_[last]->free_below_ = hub_ports;
 }
 
-UsbAddress UsbTopology::allocate(std::optional<unsigned> bus, unsigned hub_ports, const std::string& who) {
+UsbAddress UsbTopology::allocate(std::optional<unsigned> bus, unsigned hub_ports, const model::DeviceLabel& who) {
     for (auto& [index, root] : roots_) {
         if (bus && index != *bus) continue;
         if (auto path = root->first_free()) {
@@ -86,7 +86,7 @@ UsbAddress UsbTopology::allocate(std::optional<unsigned> bus, unsigned hub_ports
             return a;
         }
     }
-    fail(ErrorKind::Exhausted, who, bus ? fmt::format("no free USB port on bus {}", *bus) : "no free USB port");
+    fail(ErrorKind::Exhausted, who(), bus ? fmt::format("no free USB port on bus {}", *bus) : "no free USB port");
 }
 
 }  // namespace guestaddr::assigners

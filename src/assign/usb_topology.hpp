@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "guestaddr/address.hpp"
+#include "model/device_label.hpp"
 
 namespace guestaddr::assigners {
 
@@ -35,9 +36,9 @@ public:
 
     // Reserves an exact port; a hub plugged there offers `hub_ports` more.
     // Throws Failure naming `who`.
-    void reserve(const UsbAddress& address, unsigned hub_ports, const std::string& who);
+    void reserve(const UsbAddress& address, unsigned hub_ports, const model::DeviceLabel& who);
     // The first free port on `bus` (or on any bus, lowest first), reserved.
-    UsbAddress allocate(std::optional<unsigned> bus, unsigned hub_ports, const std::string& who);
+    UsbAddress allocate(std::optional<unsigned> bus, unsigned hub_ports, const model::DeviceLabel& who);
 
 private:
     void take(const UsbAddress& address, unsigned hub_ports);

@@ -19,7 +19,7 @@ int exit_status_for(const std::vector<Error>& errors) {
 Result<Definition> load(const std::string& path) {
     auto text = read_input(path);
     if (!text) return text.errors();
-    return parse(*text);
+    return parse_in_place(std::move(*text));
 }
 
 }  // namespace guestaddr::cli

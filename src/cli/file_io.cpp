@@ -2,15 +2,12 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -29,6 +26,26 @@ bool write_all(int fd, const std::string& text) {
         if (n < 0) return false;
         done += static_cast<std::size_t>(n);
     }
+    return true;
+}
+
+// All of an open file or pipe. A regular file is read in one piece into
+// text of its size: a stream's growing buffer and final copy cost more, in
+// memory touched, than parsing a large definition.
+bool read_all(int fd, std::string& text) {
+    struct stat st {};
+    const bool sized = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    text.resize(sized ? static_cast<std::size_t>(st.st_size) + 1 : 65536);
+    std::size_t used = 0;
+    while (true) {
+        if (used == text.size()) text.resize(2 * text.size());
+        const ssize_t n = ::read(fd, text.data() + used, text.size() - used);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return false;
+        if (n == 0) break;
+        used += static_cast<std::size_t>(n);
+    }
+    text.resize(used);
     return true;
 }
 
@@ -60,20 +77,22 @@ Result<std::shared_ptr<EditLock>> EditLock::acquire(const std::string& path) {
 EditLock::~EditLock() { ::close(fd_); }
 
 Result<std::string> read_input(const std::string& path) {
+    std::string text;
     if (path == "-") {
-        std::ostringstream buffer;
-        buffer << std::cin.rdbuf();
-        return buffer.str();
+        if (!read_all(STDIN_FILENO, text)) return io_error("standard input", "cannot read");
+        return text;
     }
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
         return Error{ErrorKind::Io, "", fmt::format("{}: is a directory, not a domain definition", path)};
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return io_error(path, "cannot open");
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) return io_error(path, "cannot read");
-    return std::move(text).str();
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return io_error(path, "cannot open");
+    const bool read = read_all(fd, text);
+    const int saved_errno = errno;
+    ::close(fd);
+    errno = saved_errno;
+    if (!read) return io_error(path, "cannot read");
+    return text;
 }
 
 Result<bool> write_atomically(const std::string& path, const std::string& text) {

@@ -62,12 +62,12 @@ void add_ps2_inputs(Domain& domain) {
 // Controllers 0..highest for every disk bus whose disks name a controller.
 void add_disk_controllers(Domain& domain, const std::string& controller_type, std::string_view disk_bus,
                           const std::string& model) {
-    std::optional<unsigned> highest;
+    std::optional<HighestController> highest;
     for (std::size_t i : domain.of_class(DeviceClass::Disk)) {
         const Device& d = domain.devices[i];
         const auto* a = std::get_if<DriveAddress>(&d.address);
         if (d.bus != disk_bus || a == nullptr) continue;
-        highest = std::max(highest.value_or(0), a->controller);
+        highest = HighestController::max(highest, {a->controller, i});
     }
     add_controllers_up_to(domain, controller_type, highest, model);
 }
@@ -104,10 +104,23 @@ void add_video_for_graphics(Domain& domain) {
 
 }  // namespace
 
-void add_controllers_up_to(Domain& domain, const std::string& controller_type, std::optional<unsigned> highest,
+void add_controllers_up_to(Domain& domain, const std::string& controller_type, std::optional<HighestController> highest,
                            const std::string& model) {
     if (!highest) return;
-    for (unsigned index = 0; index <= *highest; ++index) add_controller_if_missing(domain, controller_type, index, model);
+    // Each controller takes a PCI function, and a guest has at most 256
+    // buses of 32 slots of 8 functions.
+    static constexpr unsigned kMostControllers = 256 * 32 * 8;
+    if (highest->index >= kMostControllers)
+        throw Failure(Error{ErrorKind::Placement, domain.describe(highest->device),
+                            fmt::format("it needs {} controller {}, and no guest can have more than {} controllers",
+                                        controller_type, highest->index, kMostControllers)});
+    // The indexes there are, found once: a disk name can ask for thousands
+    // of controllers, and looking each up among the others is quadratic.
+    std::set<unsigned> present;
+    for (std::size_t i : domain.controller_order)
+        if (domain.devices[i].type == controller_type && domain.devices[i].index) present.insert(*domain.devices[i].index);
+    for (unsigned index = 0; index <= highest->index; ++index)
+        if (!present.contains(index)) domain.add_implicit(model::implicit_controller(controller_type, index, model));
 }
 
 void add_implicit_devices(Domain& domain, const MachineProfile& machine) {

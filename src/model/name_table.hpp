@@ -1,10 +1,11 @@
-// A fixed table from names to values, searched by halving: it is looked up
-// for every element of definitions with thousands of devices.
+// A fixed table from names to values: it is looked up for every element of
+// definitions with thousands of devices, where comparing a name with each
+// entry in turn showed in the profile.
 #pragma once
 
-#include <algorithm>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -13,20 +14,17 @@ namespace guestaddr::model {
 template <class Value>
 class NameTable {
 public:
-    explicit NameTable(std::vector<std::pair<std::string_view, Value>> entries) : entries_(std::move(entries)) {
-        std::sort(entries_.begin(), entries_.end(),
-                  [](const auto& a, const auto& b) { return a.first < b.first; });
-    }
+    explicit NameTable(const std::vector<std::pair<std::string_view, Value>>& entries)
+        : entries_(entries.begin(), entries.end()) {}
 
     std::optional<Value> find(std::string_view name) const {
-        auto it = std::lower_bound(entries_.begin(), entries_.end(), name,
-                                   [](const auto& entry, std::string_view n) { return entry.first < n; });
-        if (it == entries_.end() || it->first != name) return std::nullopt;
+        auto it = entries_.find(name);
+        if (it == entries_.end()) return std::nullopt;
         return it->second;
     }
 
 private:
-    std::vector<std::pair<std::string_view, Value>> entries_;
+    std::unordered_map<std::string_view, Value> entries_;
 };
 
 }  // namespace guestaddr::model

@@ -84,32 +84,32 @@ bool PciAddressSet::any_bus_accepts(Connect type) const {
 }
 
 void PciAddressSet::validate(const PciAddress& a, ConnectFlags flags, AddressOrigin origin,
-                             const std::string& who) const {
-    if (buses_.empty()) fail(ErrorKind::Placement, who, "the machine has no PCI buses");
+                             const model::DeviceLabel& who) const {
+    if (buses_.empty()) fail(ErrorKind::Placement, who(), "the machine has no PCI buses");
     if (a.domain != 0)
-        fail(ErrorKind::InvalidAddress, who,
+        fail(ErrorKind::InvalidAddress, who(),
              fmt::format("invalid PCI address {}: only PCI domain 0 is available", a.to_string()));
     if (a.bus >= buses_.size())
-        fail(ErrorKind::InvalidAddress, who,
+        fail(ErrorKind::InvalidAddress, who(),
              fmt::format("invalid PCI address {}: only PCI buses up to {} are available", a.to_string(),
                          buses_.size() - 1));
     const PciBus& bus = buses_[a.bus];
-    if (auto why = incompatibility(a, bus.accepts, flags, origin)) fail(ErrorKind::Placement, who, *why);
+    if (auto why = incompatibility(a, bus.accepts, flags, origin)) fail(ErrorKind::Placement, who(), *why);
     if (bus.min_slot != 0 && a.slot < bus.min_slot)
-        fail(ErrorKind::InvalidAddress, who,
+        fail(ErrorKind::InvalidAddress, who(),
              fmt::format("invalid PCI address {}: slot must be >= {}", a.to_string(), bus.min_slot));
     if (a.slot > bus.max_slot)
-        fail(ErrorKind::InvalidAddress, who,
+        fail(ErrorKind::InvalidAddress, who(),
              fmt::format("invalid PCI address {}: slot must be <= {}", a.to_string(), bus.max_slot));
 }
 
-PciAddress PciAddressSet::reserve(PciAddress a, ConnectFlags flags, AddressOrigin origin, const std::string& who) {
+PciAddress PciAddressSet::reserve(PciAddress a, ConnectFlags flags, AddressOrigin origin, const model::DeviceLabel& who) {
     if (mode_ == Mode::Plan && a.bus >= buses_.size()) a = grow_to(a, flags, who);
     validate(a, flags, origin, who);
     PciBus& bus = buses_[a.bus];
     std::uint8_t bit = static_cast<std::uint8_t>(1u << a.function);
     if (bus.functions[a.slot] & bit)
-        fail(ErrorKind::AddressConflict, who, fmt::format("double use of PCI address {}", a.to_string()));
+        fail(ErrorKind::AddressConflict, who(), fmt::format("double use of PCI address {}", a.to_string()));
     if (bus.functions[a.slot] == 0) bus.aggregate[a.slot] = flags.has(Connect::AggregateSlot);
     bus.functions[a.slot] |= bit;
     return a;
@@ -151,11 +151,11 @@ std::optional<PciAddress> PciAddressSet::find_free(ConnectFlags flags, std::opti
     return std::nullopt;
 }
 
-PciAddress PciAddressSet::allocate(ConnectFlags flags, std::optional<unsigned> function, const std::string& who) {
-    if (buses_.empty()) fail(ErrorKind::Placement, who, "the machine has no PCI buses");
+PciAddress PciAddressSet::allocate(ConnectFlags flags, std::optional<unsigned> function, const model::DeviceLabel& who) {
+    if (buses_.empty()) fail(ErrorKind::Placement, who(), "the machine has no PCI buses");
     std::optional<PciAddress> found = find_free(flags, function);
     if (!found) {
-        if (mode_ == Mode::Commit) fail(ErrorKind::Exhausted, who, "no more available PCI slots");
+        if (mode_ == Mode::Commit) fail(ErrorKind::Exhausted, who(), "no more available PCI slots");
         PciAddress first_new{0, static_cast<unsigned>(buses_.size()), 0, function.value_or(0)};
         found = grow_to(first_new, flags, who);
         found->slot = buses_[found->bus].min_slot;
@@ -165,7 +165,7 @@ PciAddress PciAddressSet::allocate(ConnectFlags flags, std::optional<unsigned> f
 
 // Growth (spec §5.6): the flags of the device that found no room decide
 // which controllers are added.
-PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const std::string& who) {
+PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const model::DeviceLabel& who) {
     unsigned add = a.bus + 1 - static_cast<unsigned>(buses_.size());
     const ControllerRule* bulk = nullptr;
     bool need_bridge_pair = false;
@@ -182,12 +182,12 @@ PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const std::s
     } else if ((flags.has(Connect::SwitchUpstreamPort) || flags.has(Connect::PcieDevice)) && pcie_root) {
         bulk = controller_rule("pcie-root-port");
     } else if (const ControllerRule* needed = rule_plugging_as(flags)) {
-        fail(ErrorKind::Exhausted, who,
+        fail(ErrorKind::Exhausted, who(),
              fmt::format("a PCI slot is needed to connect a PCI controller model='{}', but none is available, "
                          "and it cannot be automatically added",
                          needed->model));
     } else {
-        fail(ErrorKind::Exhausted, who, "no PCI bus can take this device and none can be added automatically");
+        fail(ErrorKind::Exhausted, who(), "no PCI bus can take this device and none can be added automatically");
     }
     unsigned next = static_cast<unsigned>(buses_.size());
     const unsigned end = next + add;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "guestaddr/address.hpp"
+#include "model/device_label.hpp"
 #include "topology/connect_flags.hpp"
 #include "topology/controller_rules.hpp"
 
@@ -49,10 +50,10 @@ public:
     // Reserves exactly `address` for a device connecting as `flags`; returns
     // the address reserved (planning may move it one bus up when it has to
     // add a bridge pair first, as libvirt does). Throws Failure naming `who`.
-    PciAddress reserve(PciAddress address, ConnectFlags flags, AddressOrigin origin, const std::string& who);
+    PciAddress reserve(PciAddress address, ConnectFlags flags, AddressOrigin origin, const model::DeviceLabel& who);
     // The first free compatible function (first fit, bus 0 up), reserved.
     // `function` asks for that function number in an otherwise free slot.
-    PciAddress allocate(ConnectFlags flags, std::optional<unsigned> function, const std::string& who);
+    PciAddress allocate(ConnectFlags flags, std::optional<unsigned> function, const model::DeviceLabel& who);
     // Frees a function (unplug); the slot may be taken again.
     void release(const PciAddress& address);
 
@@ -61,14 +62,14 @@ public:
     bool fully_reserved() const;
     // Checks that `address` exists on this topology and suits a device
     // with `flags`; throws Failure naming `who` otherwise.
-    void validate(const PciAddress& address, ConnectFlags flags, AddressOrigin origin, const std::string& who) const;
+    void validate(const PciAddress& address, ConnectFlags flags, AddressOrigin origin, const model::DeviceLabel& who) const;
 
 private:
     std::optional<PciAddress> find_free(ConnectFlags flags, std::optional<unsigned> function);
     std::optional<unsigned> free_function_on_bus(unsigned bus, unsigned& slot, ConnectFlags flags,
                                                  std::optional<unsigned> function) const;
     // Adds buses so that `address.bus` exists; returns the (maybe moved) address.
-    PciAddress grow_to(PciAddress address, ConnectFlags flags, const std::string& who);
+    PciAddress grow_to(PciAddress address, ConnectFlags flags, const model::DeviceLabel& who);
     bool any_bus_accepts(Connect type) const;
 
     Mode mode_;

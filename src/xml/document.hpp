@@ -14,16 +14,23 @@
 namespace guestaddr::xml {
 
 struct Document {
+    // The input, when it was parsed in place: the tree's strings point into
+    // it. (A Document is never moved: it lives behind Definition's pointer.)
+    std::string text;
     pugi::xml_document tree;
     std::vector<pugi::xml_node> device_nodes;  // indexed by Device::node
     // The element of each device by device index, filled when formatting
     // (implicit devices get theirs then); kept aligned with the model.
     std::vector<pugi::xml_node> added_nodes;
+    std::size_t input_size = 0;  // the length of the text read, to size the text written
 };
 
 // Parses the text and builds the model; throws Failure naming the device on
 // malformed XML or an unparsable address.
 model::Domain read_domain(std::string_view text, Document& document);
+// The same, parsing the text where it is (no copy of a large definition);
+// the document keeps it.
+model::Domain read_domain_in_place(std::string text, Document& document);
 
 // Reads one device element (`<disk>...</disk>`) and appends it to the
 // document's <devices> and to the model; returns its index in the model.

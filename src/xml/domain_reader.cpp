@@ -261,11 +261,14 @@ void remove_device(Document& document, model::Domain& domain, std::size_t index)
     domain.remove(index);
 }
 
-model::Domain read_domain(std::string_view text, Document& document) {
-    check_text(text);
-    pugi::xml_parse_result parsed = document.tree.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
+namespace {
+
+void check_parsed(const pugi::xml_parse_result& parsed) {
     if (!parsed)
         fail(ErrorKind::MalformedXml, "", fmt::format("malformed XML at offset {}: {}", parsed.offset, parsed.description()));
+}
+
+model::Domain read_tree(Document& document) {
     pugi::xml_node root = document.tree.document_element();
     check_depth(root);
     if (std::string_view(root.name()) != "domain")
@@ -284,6 +287,24 @@ model::Domain read_domain(std::string_view text, Document& document) {
     }
     domain.order_parsed_lists();
     return domain;
+}
+
+}  // namespace
+
+model::Domain read_domain(std::string_view text, Document& document) {
+    check_text(text);
+    check_parsed(document.tree.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8));
+    document.input_size = text.size();
+    return read_tree(document);
+}
+
+model::Domain read_domain_in_place(std::string text, Document& document) {
+    check_text(text);
+    document.input_size = text.size();
+    document.text = std::move(text);
+    check_parsed(document.tree.load_buffer_inplace(document.text.data(), document.text.size(), pugi::parse_default,
+                                                   pugi::encoding_utf8));
+    return read_tree(document);
 }
 
 }  // namespace guestaddr::xml

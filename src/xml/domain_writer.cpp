@@ -174,7 +174,7 @@ std::string write_domain(Document& document, const model::Domain& domain) {
 
     std::vector<pugi::xml_node>& nodes = document.added_nodes;
     nodes.resize(domain.devices.size());
-    AddressOverlay addresses;
+    std::vector<AddressOverlay::Entry> addresses;
     addresses.reserve(domain.devices.size());
     for (std::size_t i = 0; i < domain.devices.size(); ++i)
         if (domain.devices[i].node != Device::kNoNode) nodes[i] = document.device_nodes[domain.devices[i].node];
@@ -188,10 +188,13 @@ std::string write_domain(Document& document, const model::Domain& domain) {
         write_device(nodes[i], domain.devices[i]);
         // One <address> per device (a second one in the input is dropped,
         // as libvirt reads only the first).
-        if (domain.devices[i].has_address()) addresses.emplace(nodes[i].internal_object(), &domain.devices[i].address);
+        if (domain.devices[i].has_address()) addresses.emplace_back(nodes[i], &domain.devices[i].address);
     }
     put_primary_video_first(devices, domain, nodes);
-    return write_text(document.tree, addresses);
+    // Each address written is a line of about 100 bytes; reserving twice
+    // what the guess says costs only address space.
+    const std::size_t expected = 2 * (document.input_size + 100 * addresses.size());
+    return write_text(document.tree, AddressOverlay(devices, std::move(addresses)), expected);
 }
 
 }  // namespace guestaddr::xml

@@ -47,9 +47,13 @@ bool is_address(pugi::xml_node node) {
 
 class TextWriter {
 public:
-    explicit TextWriter(const AddressOverlay& addresses) : addresses_(addresses) {}
+    // Room for `expected_size` is reserved, not filled: memory that is never
+    // written costs nothing, and growing by copying costs twice.
+    TextWriter(const AddressOverlay& addresses, std::size_t expected_size) : addresses_(addresses) {
+        out_.reserve(expected_size);
+    }
 
-    void element(pugi::xml_node e, std::size_t depth);
+    void element(pugi::xml_node e, std::size_t depth, bool is_device);
     std::string take() {
         if (pending_line_) put('\n');
         out_.resize(used_);
@@ -69,7 +73,8 @@ private:
     // The text grows by hand rather than by std::string's appends: their
     // checks cost more than the copying, a few bytes at a time.
     char* room(std::size_t n) {
-        if (used_ + n > out_.size()) out_.resize(std::max(2 * out_.size(), used_ + n));
+        static constexpr std::size_t kStep = 64 * 1024;  // filled a step at a time, not all at once
+        if (used_ + n > out_.size()) out_.resize(used_ + n + kStep);
         return out_.data() + used_;
     }
     void put(std::string_view s) {
@@ -176,11 +181,10 @@ void TextWriter::text(pugi::xml_node node) {
     pending_line_ = false;
 }
 
-void TextWriter::element(pugi::xml_node e, std::size_t depth) {
+void TextWriter::element(pugi::xml_node e, std::size_t depth, bool is_device) {
     open(e.name(), depth);
     for (pugi::xml_attribute a : e.attributes()) attribute(a.name(), a.value());
-    const auto overlay = addresses_.find(e.internal_object());
-    const Address* address = overlay == addresses_.end() ? nullptr : overlay->second;
+    const Address* address = is_device ? addresses_.find(e) : nullptr;
     const auto shown = [&](pugi::xml_node child) { return address == nullptr || !is_address(child); };
 
     std::size_t children = address == nullptr ? 0 : 1;
@@ -202,7 +206,7 @@ void TextWriter::element(pugi::xml_node e, std::size_t depth) {
     for (pugi::xml_node child : e.children()) {
         if (!shown(child)) continue;
         if (is_text(child)) text(child);
-        else if (child.type() == pugi::node_element) element(child, depth + 1);
+        else if (child.type() == pugi::node_element) element(child, depth + 1, addresses_.covers_children_of(e));
         // Nothing else is in the tree: the parse keeps no comments,
         // processing instructions or declarations, and refuses DOCTYPEs.
     }
@@ -261,9 +265,20 @@ void TextWriter::operator()(const OtherAddress& a) {
 
 }  // namespace
 
-std::string write_text(const pugi::xml_document& document, const AddressOverlay& addresses) {
-    TextWriter writer(addresses);
-    if (pugi::xml_node root = document.document_element()) writer.element(root, 0);
+AddressOverlay::AddressOverlay(pugi::xml_node devices, std::vector<Entry> entries)
+    : devices_(devices), entries_(std::move(entries)) {
+    std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.first < b.first; });
+}
+
+const Address* AddressOverlay::find(pugi::xml_node device) const {
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), device,
+                               [](const Entry& entry, pugi::xml_node d) { return entry.first < d; });
+    return it != entries_.end() && it->first == device ? it->second : nullptr;
+}
+
+std::string write_text(const pugi::xml_document& document, const AddressOverlay& addresses, std::size_t expected_size) {
+    TextWriter writer(addresses, expected_size);
+    if (pugi::xml_node root = document.document_element()) writer.element(root, 0, false);
     return writer.take();
 }
 

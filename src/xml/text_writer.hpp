@@ -10,7 +10,8 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <pugixml.hpp>
 
@@ -20,8 +21,22 @@ namespace guestaddr::xml {
 
 // For each device element that has one, the <address> to write as its last
 // child, in place of any <address> children it has in the tree.
-using AddressOverlay = std::unordered_map<const pugi::xml_node_struct*, const Address*>;
+class AddressOverlay {
+public:
+    using Entry = std::pair<pugi::xml_node, const Address*>;
+    // `devices`: the element whose children the entries are.
+    AddressOverlay(pugi::xml_node devices, std::vector<Entry> entries);
 
-std::string write_text(const pugi::xml_document& document, const AddressOverlay& addresses);
+    bool covers_children_of(pugi::xml_node element) const { return element == devices_; }
+    const Address* find(pugi::xml_node device) const;
+
+private:
+    pugi::xml_node devices_;
+    std::vector<Entry> entries_;  // sorted by element, for halving searches without a hash map's allocations
+};
+
+// `expected_size`: a generous guess at the length of the text, reserved up front.
+std::string write_text(const pugi::xml_document& document, const AddressOverlay& addresses,
+                       std::size_t expected_size = 0);
 
 }  // namespace guestaddr::xml

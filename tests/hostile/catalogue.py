@@ -317,6 +317,17 @@ MODELS = [
          libvirt="PCI controller index 256 too high, maximum is 255"),
     Case("pci-address-on-bus-256", Refused(1, r"interface 52:54:00:00:00:01", r"bus"),
          text=domain(nic(1, pci(bus="256"))), libvirt="Invalid PCI address bus='0x100', must be <= 0xFF"),
+    # A disk name or drive address can ask for any number of controllers:
+    # thousands are added and then run out of PCI slots, as in libvirt (found
+    # by the fuzzer, when adding them was quadratic); past what any guest can
+    # have it is refused at once. (libvirt 9.0 wraps 4000000000 to a negative
+    # controller number and accepts the disk.)
+    Case("disk-name-asking-for-13875-sata-controllers", Refused(1, r"controller pci", r"PCI slot is needed"),
+         text=domain(disk("sddsdc", "sata"), machine="q35"),
+         libvirt="a PCI slot is needed to connect a PCI controller model='pci-bridge', but none is available"),
+    Case("drive-controller-4000000000", Refused(1, r"disk 'sda'", r"sata controller 4000000000.*65536"),
+         text=domain(disk("sda", "sata", "<address type='drive' controller='4000000000' bus='0' target='0' unit='0'/>"),
+                     machine="q35")),
 ]
 
 # ---------------------------------------------------------------------------------------------
