@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -56,8 +58,35 @@ std::filesystem::path directory_of(const std::string& path) {
 
 // ".NAME<suffix>" in the folder of `path`: the temporary file and the lock
 // live beside the definition, on the same file system, out of sight.
+std::string hidden_name(const std::string& path, std::string_view suffix) {
+    return fmt::format(".{}{}", std::filesystem::path(path).filename().string(), suffix);
+}
+
 std::string hidden_sibling(const std::string& path, std::string_view suffix) {
-    return (directory_of(path) / fmt::format(".{}{}", std::filesystem::path(path).filename().string(), suffix)).string();
+    return (directory_of(path) / hidden_name(path, suffix)).string();
+}
+
+// The temporary files of writers of `path`: ".NAME.guestaddr-XXXXXX".
+constexpr std::string_view kTemporaryMark = ".guestaddr-";
+constexpr std::size_t kTemporaryRandomChars = 6;  // mkstemp's XXXXXX
+
+bool is_temporary_of(const std::string& name, const std::string& path) {
+    const std::string prefix = hidden_name(path, kTemporaryMark);
+    if (name.size() != prefix.size() + kTemporaryRandomChars || !name.starts_with(prefix)) return false;
+    return std::all_of(name.end() - kTemporaryRandomChars, name.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+}
+
+// What writers killed between creating their temporary file and renaming it
+// left behind. Called under the edit lock, when no writer of `path` runs.
+void remove_stale_temporaries(const std::string& path) {
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator(directory_of(path), ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+        std::error_code ignored;  // a file that cannot be removed stays; the edit goes on
+        if (is_temporary_of(it->path().filename().string(), path) && it->is_regular_file(ignored))
+            std::filesystem::remove(it->path(), ignored);
+    }
 }
 
 }  // namespace
@@ -71,6 +100,7 @@ Result<std::shared_ptr<EditLock>> EditLock::acquire(const std::string& path) {
         ::close(fd);
         return io_error(lock_path, "cannot lock");
     }
+    remove_stale_temporaries(path);
     return std::shared_ptr<EditLock>(new EditLock(fd));
 }
 
@@ -96,7 +126,7 @@ Result<std::string> read_input(const std::string& path) {
 }
 
 Result<bool> write_atomically(const std::string& path, const std::string& text) {
-    std::string temp = hidden_sibling(path, ".XXXXXX");
+    std::string temp = hidden_sibling(path, std::string(kTemporaryMark) + std::string(kTemporaryRandomChars, 'X'));
     int fd = ::mkstemp(temp.data());
     if (fd < 0) return io_error(path, "cannot create a temporary file beside it");
     const bool written = write_all(fd, text) && ::fsync(fd) == 0;

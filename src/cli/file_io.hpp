@@ -13,12 +13,15 @@ Result<std::string> read_input(const std::string& path);
 
 // Writes `text` to a temporary file beside `path`, flushes it to disk and
 // renames it over `path`: readers see the old file or the new one, never
-// a torn one.
+// a torn one. Editors call it holding path's EditLock; `assign -o` does
+// not (it leaves no lock file behind), so an editor taking the lock at that
+// moment may remove its temporary file, and it fails without a change.
 Result<bool> write_atomically(const std::string& path, const std::string& text);
 
-// Holds an exclusive lock for editing `path` in place, so that concurrent
-// editors take turns instead of losing each other's changes. The lock is a
-// file beside `path` (path itself is replaced by each edit).
+// Holds an exclusive lock for writing `path`, so that concurrent editors
+// take turns instead of losing each other's changes. The lock is a file
+// beside `path` (path itself is replaced by each edit). Taking it removes
+// the temporary files of writers that were killed before renaming them.
 class EditLock {
 public:
     static Result<std::shared_ptr<EditLock>> acquire(const std::string& path);

@@ -62,6 +62,19 @@ class InPlace(unittest.TestCase):
         r = subprocess.run([GUESTADDR, "attach", self.domain, self.device, "--in-place"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.current(), self.new)
+        # The temporary files the killed editors left are gone with the next edit.
+        self.assertEqual(self.leftovers(), [])
+
+    def leftovers(self):
+        return sorted(f for f in os.listdir(self.dir.name) if f.startswith(".guest.xml.") and not f.endswith(".lock"))
+
+    def test_the_next_edit_removes_stale_temporaries_and_nothing_else(self):
+        for name in (".guest.xml.guestaddr-aB3dE9", ".guest.xml.backup", ".guest.xml.guestaddr-notmine"):
+            with open(os.path.join(self.dir.name, name), "w") as f:
+                f.write("x")
+        r = subprocess.run([GUESTADDR, "attach", self.domain, self.device, "--in-place"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.leftovers(), [".guest.xml.backup", ".guest.xml.guestaddr-notmine"])
 
     def test_a_refused_edit_leaves_the_file_untouched(self):
         taken = os.path.join(self.dir.name, "taken.xml")
@@ -90,8 +103,7 @@ class InPlace(unittest.TestCase):
             self.assertIn(f"52:54:00:10:00:{n:02x}", final)
         r = subprocess.run([GUESTADDR, "validate", self.domain], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
-        leftovers = [f for f in os.listdir(self.dir.name) if f.startswith(".guest.xml.") and not f.endswith(".lock")]
-        self.assertEqual(leftovers, [])
+        self.assertEqual(self.leftovers(), [])
 
 
 if __name__ == "__main__":
