@@ -4,6 +4,7 @@
 // device an address, validate a definition, and format it back.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,5 +56,8 @@ std::vector<Error> validate(const Definition& definition);
 
 // The definition as XML, in libvirt's formatting.
 std::string format(const Definition& definition);
+// The same text, given to `write` a piece at a time (pieces of about
+// 64 KiB): the text of a large definition is never whole in memory.
+void format(const Definition& definition, const std::function<void(std::string_view)>& write);
 
 }  // namespace guestaddr

@@ -53,4 +53,8 @@ std::string format(const Definition& definition) {
     return xml::write_domain(definition.impl().document, definition.impl().domain);
 }
 
+void format(const Definition& definition, const std::function<void(std::string_view)>& write) {
+    xml::write_domain(definition.impl().document, definition.impl().domain, write);
+}
+
 }  // namespace guestaddr

@@ -1,4 +1,3 @@
-#include <iostream>
 #include <memory>
 
 #include "cli/commands.hpp"
@@ -17,12 +16,11 @@ int run_assign(const AssignArgs& args) {
     if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()));
     auto assigned = assign(std::move(*parsed));
     if (!assigned) return report(assigned.errors(), kInvalidDefinition);
-    const std::string text = format(*assigned);
     if (args.output.empty() || args.output == "-") {
-        std::cout << text;
+        print(*assigned);
         return kSuccess;
     }
-    auto written = write_atomically(args.output, text);
+    auto written = write_atomically(args.output, *assigned);
     return written ? kSuccess : report(written.errors(), kIoFailure);
 }
 

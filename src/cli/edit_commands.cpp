@@ -1,7 +1,6 @@
 // attach / detach: change one device of a definition and persist the
 // result; with --qmp, plug it into (or out of) the QEMU running the guest
 // first, and persist only once QEMU has done it.
-#include <iostream>
 #include <memory>
 
 #include "cli/commands.hpp"
@@ -58,12 +57,11 @@ int run_edit(const EditArgs& args, const Edit& edit) {
     if (args.in_place) lock = value_or_throw(EditLock::acquire(args.domain));
     const std::string device_xml = value_or_throw(read_input(args.device));
     Definition edited = edit(value_or_throw(load(args.domain)), device_xml, args);
-    const std::string text = format(edited);
     if (!args.in_place) {
-        std::cout << text;
+        print(edited);
         return kSuccess;
     }
-    value_or_throw(write_atomically(args.domain, text));
+    value_or_throw(write_atomically(args.domain, edited));
     return kSuccess;
 }
 

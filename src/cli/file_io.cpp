@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 
 #include <fmt/format.h>
 
@@ -20,7 +21,7 @@ Error io_error(const std::string& path, const std::string& what) {
     return Error{ErrorKind::Io, "", fmt::format("{}: {}: {}", path, what, std::strerror(errno))};
 }
 
-bool write_all(int fd, const std::string& text) {
+bool write_all(int fd, std::string_view text) {
     std::size_t done = 0;
     while (done < text.size()) {
         ssize_t n = ::write(fd, text.data() + done, text.size() - done);
@@ -125,12 +126,27 @@ Result<std::string> read_input(const std::string& path) {
     return text;
 }
 
-Result<bool> write_atomically(const std::string& path, const std::string& text) {
+void print(const Definition& definition) {
+    format(definition,
+           [](std::string_view piece) { std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size())); });
+}
+
+Result<bool> write_atomically(const std::string& path, const Definition& definition) {
     std::string temp = hidden_sibling(path, std::string(kTemporaryMark) + std::string(kTemporaryRandomChars, 'X'));
     int fd = ::mkstemp(temp.data());
     if (fd < 0) return io_error(path, "cannot create a temporary file beside it");
-    const bool written = write_all(fd, text) && ::fsync(fd) == 0;
-    const int saved_errno = errno;
+    bool written = true;
+    int saved_errno = 0;
+    format(definition, [&](std::string_view piece) {
+        if (written && !write_all(fd, piece)) {
+            written = false;
+            saved_errno = errno;
+        }
+    });
+    if (written && ::fsync(fd) != 0) {
+        written = false;
+        saved_errno = errno;
+    }
     ::close(fd);
     if (!written) {
         ::unlink(temp.c_str());

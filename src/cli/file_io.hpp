@@ -5,18 +5,22 @@
 #include <string>
 
 #include "guestaddr/error.hpp"
+#include "guestaddr/guestaddr.hpp"
 
 namespace guestaddr::cli {
 
 // The whole file, or standard input for "-".
 Result<std::string> read_input(const std::string& path);
 
-// Writes `text` to a temporary file beside `path`, flushes it to disk and
+// Writes the definition's text to standard output.
+void print(const Definition& definition);
+
+// Writes the definition's text to a temporary file beside `path`, flushes it to disk and
 // renames it over `path`: readers see the old file or the new one, never
 // a torn one. Editors call it holding path's EditLock; `assign -o` does
 // not (it leaves no lock file behind), so an editor taking the lock at that
 // moment may remove its temporary file, and it fails without a change.
-Result<bool> write_atomically(const std::string& path, const std::string& text);
+Result<bool> write_atomically(const std::string& path, const Definition& definition);
 
 // Holds an exclusive lock for writing `path`, so that concurrent editors
 // take turns instead of losing each other's changes. The lock is a file

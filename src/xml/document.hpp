@@ -10,6 +10,7 @@
 
 #include "model/domain.hpp"
 #include "model/element.hpp"
+#include "xml/text_writer.hpp"
 
 namespace guestaddr::xml {
 
@@ -60,5 +61,7 @@ model::Element copy_header(const Document& document);
 // serialises it in libvirt's style (two-space indent, single quotes), each
 // device with the address the model gives it (see text_writer.hpp).
 std::string write_domain(Document& document, const model::Domain& domain);
+// The same text, given to `sink` a piece at a time.
+void write_domain(Document& document, const model::Domain& domain, const TextSink& sink);
 
 }  // namespace guestaddr::xml

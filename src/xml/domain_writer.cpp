@@ -165,7 +165,11 @@ void put_primary_video_first(pugi::xml_node devices, const model::Domain& domain
 
 }  // namespace
 
-std::string write_domain(Document& document, const model::Domain& domain) {
+namespace {
+
+// Writes the model into the document; returns the address of each device,
+// written in place of the document's.
+AddressOverlay update_document(Document& document, const model::Domain& domain) {
     pugi::xml_node root = document.tree.document_element();
     pugi::xml_node os_type = child_or_new(child_or_new(root, "os"), "type");
     if (!domain.arch.empty()) set_attr(os_type, "arch", domain.arch);
@@ -191,10 +195,21 @@ std::string write_domain(Document& document, const model::Domain& domain) {
         if (domain.devices[i].has_address()) addresses.emplace_back(nodes[i], &domain.devices[i].address);
     }
     put_primary_video_first(devices, domain, nodes);
+    return AddressOverlay(devices, std::move(addresses));
+}
+
+}  // namespace
+
+std::string write_domain(Document& document, const model::Domain& domain) {
+    const AddressOverlay addresses = update_document(document, domain);
     // Each address written is a line of about 100 bytes; reserving twice
     // what the guess says costs only address space.
-    const std::size_t expected = 2 * (document.input_size + 100 * addresses.size());
-    return write_text(document.tree, AddressOverlay(devices, std::move(addresses)), expected);
+    const std::size_t expected = 2 * (document.input_size + 100 * domain.devices.size());
+    return write_text(document.tree, addresses, expected);
+}
+
+void write_domain(Document& document, const model::Domain& domain, const TextSink& sink) {
+    write_text(document.tree, update_document(document, domain), sink);
 }
 
 }  // namespace guestaddr::xml

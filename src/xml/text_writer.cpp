@@ -52,12 +52,21 @@ public:
     TextWriter(const AddressOverlay& addresses, std::size_t expected_size) : addresses_(addresses) {
         out_.reserve(expected_size);
     }
+    // Gives the text to `sink` whenever a chunk of it is ready.
+    TextWriter(const AddressOverlay& addresses, const TextSink& sink) : addresses_(addresses), sink_(&sink) {
+        out_.reserve(2 * kChunk);
+    }
 
     void element(pugi::xml_node e, std::size_t depth, bool is_device);
     std::string take() {
         if (pending_line_) put('\n');
         out_.resize(used_);
         return std::move(out_);
+    }
+    void flush() {
+        if (pending_line_) put('\n');
+        (*sink_)(std::string_view(out_.data(), used_));
+        used_ = 0;
     }
 
     // <address>, from the model. A visitor of Address.
@@ -73,8 +82,12 @@ private:
     // The text grows by hand rather than by std::string's appends: their
     // checks cost more than the copying, a few bytes at a time.
     char* room(std::size_t n) {
-        static constexpr std::size_t kStep = 64 * 1024;  // filled a step at a time, not all at once
-        if (used_ + n > out_.size()) out_.resize(used_ + n + kStep);
+        if (sink_ != nullptr && used_ >= kChunk) {
+            (*sink_)(std::string_view(out_.data(), used_));
+            used_ = 0;
+        }
+        // Filled a chunk at a time, not all at once.
+        if (used_ + n > out_.size()) out_.resize(used_ + n + kChunk);
         return out_.data() + used_;
     }
     void put(std::string_view s) {
@@ -98,7 +111,10 @@ private:
     void escaped(std::string_view text);
     void address(const Address& a, std::size_t depth);
 
+    static constexpr std::size_t kChunk = 64 * 1024;
+
     const AddressOverlay& addresses_;
+    const TextSink* sink_ = nullptr;  // none: the whole text is kept
     std::string out_;
     std::size_t used_ = 0;  // out_'s size beyond it is room to grow into
     // Whether the next element or end tag starts a new, indented line: it
@@ -280,6 +296,12 @@ std::string write_text(const pugi::xml_document& document, const AddressOverlay&
     TextWriter writer(addresses, expected_size);
     if (pugi::xml_node root = document.document_element()) writer.element(root, 0, false);
     return writer.take();
+}
+
+void write_text(const pugi::xml_document& document, const AddressOverlay& addresses, const TextSink& sink) {
+    TextWriter writer(addresses, sink);
+    if (pugi::xml_node root = document.document_element()) writer.element(root, 0, false);
+    writer.flush();
 }
 
 }  // namespace guestaddr::xml

@@ -9,7 +9,9 @@
 // tests/unit/xml/text_writer_test.cpp checks byte for byte.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,8 +37,14 @@ private:
     std::vector<Entry> entries_;  // sorted by element, for halving searches without a hash map's allocations
 };
 
+// Where the text goes, a piece at a time.
+using TextSink = std::function<void(std::string_view)>;
+
 // `expected_size`: a generous guess at the length of the text, reserved up front.
 std::string write_text(const pugi::xml_document& document, const AddressOverlay& addresses,
                        std::size_t expected_size = 0);
+// The same text, given to `sink` in pieces of about 64 KiB: a large
+// definition is never whole in memory.
+void write_text(const pugi::xml_document& document, const AddressOverlay& addresses, const TextSink& sink);
 
 }  // namespace guestaddr::xml

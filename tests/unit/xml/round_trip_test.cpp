@@ -53,5 +53,31 @@ TEST(RoundTrip, EntitiesAreNeverExpandedFromFiles) {
     }
 }
 
+TEST(RoundTrip, FormattingInPiecesGivesTheSameTextInBoundedPieces) {
+    std::string channels;
+    for (int n = 0; n < 2000; ++n)
+        channels += "<channel type='pty'><target type='virtio' name='org.example." + std::to_string(n) + "'/></channel>";
+    const Definition d = assigned("q35", channels);
+    std::string joined;
+    std::size_t pieces = 0;
+    format(d, [&](std::string_view piece) {
+        EXPECT_LE(piece.size(), 70u * 1024);
+        joined += piece;
+        ++pieces;
+    });
+    EXPECT_EQ(joined, format(d));
+    EXPECT_GT(pieces, 1u);
+}
+
+TEST(RoundTrip, ParsingInPlaceReadsTheSameDefinition) {
+    const std::string text = format(assigned("pc", "<interface type='user'/><disk type='file'><target dev='sdb'/></disk>"));
+    auto in_place = parse_in_place(text);
+    auto copied = parse(text);
+    ASSERT_TRUE(in_place.ok());
+    ASSERT_TRUE(copied.ok());
+    EXPECT_EQ(format(*in_place), format(*copied));
+    EXPECT_EQ(format(*in_place), text);
+}
+
 }  // namespace
 }  // namespace guestaddr::testing
