@@ -49,9 +49,11 @@ bool is_scsi_hostdev(const Device& d) {
 // so they come before every other implicit controller.
 void add_scsi_hostdev_controllers(model::Domain& domain) {
     std::optional<machine::HighestController> highest;
-    for (std::size_t i = 0; i < domain.devices.size(); ++i)
-        if (const auto* a = std::get_if<DriveAddress>(&domain.devices[i].address); a && is_scsi_hostdev(domain.devices[i]))
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        const Device& d = domain.devices[i];
+        if (const auto* a = std::get_if<DriveAddress>(&d.address); a && is_scsi_hostdev(d))
             highest = machine::HighestController::max(highest, {a->controller, i});
+    }
     machine::add_controllers_up_to(domain, "scsi", highest, "lsilogic");
 }
 

@@ -56,7 +56,8 @@ void UsbTopology::reserve(const UsbAddress& a, unsigned hub_ports, const model::
     }
     unsigned last = a.port.back();
     if (last > hub->port_count())
-        fail(ErrorKind::InvalidAddress, who(), fmt::format("requested USB port {} not present on USB bus {}", last, a.bus));
+        fail(ErrorKind::InvalidAddress, who(),
+             fmt::format("requested USB port {} not present on USB bus {}", last, a.bus));
     if (hub->taken_[last - 1])
         fail(ErrorKind::AddressConflict, who(), fmt::format("USB address {} is already in use", describe(a)));
     take(a, hub_ports);

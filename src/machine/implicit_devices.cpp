@@ -117,8 +117,10 @@ void add_controllers_up_to(Domain& domain, const std::string& controller_type, s
     // The indexes there are, found once: a disk name can ask for thousands
     // of controllers, and looking each up among the others is quadratic.
     std::set<unsigned> present;
-    for (std::size_t i : domain.controller_order)
-        if (domain.devices[i].type == controller_type && domain.devices[i].index) present.insert(*domain.devices[i].index);
+    for (std::size_t i : domain.controller_order) {
+        const Device& c = domain.devices[i];
+        if (c.type == controller_type && c.index) present.insert(*c.index);
+    }
     for (unsigned index = 0; index <= highest->index; ++index)
         if (!present.contains(index)) domain.add_implicit(model::implicit_controller(controller_type, index, model));
 }

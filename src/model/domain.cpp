@@ -81,8 +81,9 @@ std::vector<std::size_t> grouped_order(const std::vector<std::size_t>& members, 
     entries.reserve(members.size());
     for (std::size_t i : members)
         entries.push_back(Entry{first_seen.emplace(kind(i), first_seen.size()).first->second, key(i), i});
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const Entry& a, const Entry& b) { return std::tie(a.group, a.sort_key) < std::tie(b.group, b.sort_key); });
+    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return std::tie(a.group, a.sort_key) < std::tie(b.group, b.sort_key);
+    });
     std::vector<std::size_t> order;
     order.reserve(entries.size());
     for (const Entry& e : entries) order.push_back(e.member);

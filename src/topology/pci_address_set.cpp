@@ -103,7 +103,8 @@ void PciAddressSet::validate(const PciAddress& a, ConnectFlags flags, AddressOri
              fmt::format("invalid PCI address {}: slot must be <= {}", a.to_string(), bus.max_slot));
 }
 
-PciAddress PciAddressSet::reserve(PciAddress a, ConnectFlags flags, AddressOrigin origin, const model::DeviceLabel& who) {
+PciAddress PciAddressSet::reserve(PciAddress a, ConnectFlags flags, AddressOrigin origin,
+                                  const model::DeviceLabel& who) {
     if (mode_ == Mode::Plan && a.bus >= buses_.size()) a = grow_to(a, flags, who);
     validate(a, flags, origin, who);
     PciBus& bus = buses_[a.bus];
@@ -151,7 +152,8 @@ std::optional<PciAddress> PciAddressSet::find_free(ConnectFlags flags, std::opti
     return std::nullopt;
 }
 
-PciAddress PciAddressSet::allocate(ConnectFlags flags, std::optional<unsigned> function, const model::DeviceLabel& who) {
+PciAddress PciAddressSet::allocate(ConnectFlags flags, std::optional<unsigned> function,
+                                   const model::DeviceLabel& who) {
     if (buses_.empty()) fail(ErrorKind::Placement, who(), "the machine has no PCI buses");
     std::optional<PciAddress> found = find_free(flags, function);
     if (!found) {

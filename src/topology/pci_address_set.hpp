@@ -62,7 +62,8 @@ public:
     bool fully_reserved() const;
     // Checks that `address` exists on this topology and suits a device
     // with `flags`; throws Failure naming `who` otherwise.
-    void validate(const PciAddress& address, ConnectFlags flags, AddressOrigin origin, const model::DeviceLabel& who) const;
+    void validate(const PciAddress& address, ConnectFlags flags, AddressOrigin origin,
+                  const model::DeviceLabel& who) const;
 
 private:
     std::optional<PciAddress> find_free(ConnectFlags flags, std::optional<unsigned> function);

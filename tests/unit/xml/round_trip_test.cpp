@@ -56,7 +56,8 @@ TEST(RoundTrip, EntitiesAreNeverExpandedFromFiles) {
 TEST(RoundTrip, FormattingInPiecesGivesTheSameTextInBoundedPieces) {
     std::string channels;
     for (int n = 0; n < 2000; ++n)
-        channels += "<channel type='pty'><target type='virtio' name='org.example." + std::to_string(n) + "'/></channel>";
+        channels += "<channel type='pty'><target type='virtio' name='org.example." + std::to_string(n) +
+                    "'/></channel>";
     const Definition d = assigned("q35", channels);
     std::string joined;
     std::size_t pieces = 0;
@@ -70,7 +71,8 @@ TEST(RoundTrip, FormattingInPiecesGivesTheSameTextInBoundedPieces) {
 }
 
 TEST(RoundTrip, ParsingInPlaceReadsTheSameDefinition) {
-    const std::string text = format(assigned("pc", "<interface type='user'/><disk type='file'><target dev='sdb'/></disk>"));
+    const std::string text =
+        format(assigned("pc", "<interface type='user'/><disk type='file'><target dev='sdb'/></disk>"));
     auto in_place = parse_in_place(text);
     auto copied = parse(text);
     ASSERT_TRUE(in_place.ok());
