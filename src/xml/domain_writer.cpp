@@ -195,7 +195,7 @@ AddressOverlay update_document(Document& document, const model::Domain& domain) 
         if (domain.devices[i].has_address()) addresses.emplace_back(nodes[i], &domain.devices[i].address);
     }
     put_primary_video_first(devices, domain, nodes);
-    return AddressOverlay(devices, std::move(addresses));
+    return AddressOverlay(devices, addresses);
 }
 
 }  // namespace

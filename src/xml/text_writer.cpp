@@ -203,9 +203,10 @@ void TextWriter::element(pugi::xml_node e, std::size_t depth, bool is_device) {
     const Address* address = is_device ? addresses_.find(e) : nullptr;
     const auto shown = [&](pugi::xml_node child) { return address == nullptr || !is_address(child); };
 
+    // None, one or more: all the layout depends on.
     std::size_t children = address == nullptr ? 0 : 1;
     pugi::xml_node first;
-    for (pugi::xml_node child : e.children())
+    for (pugi::xml_node child = e.first_child(); child && children < 2; child = child.next_sibling())
         if (shown(child) && children++ == 0) first = child;
     if (children == 0) {
         put("/>");
@@ -281,15 +282,17 @@ void TextWriter::operator()(const OtherAddress& a) {
 
 }  // namespace
 
-AddressOverlay::AddressOverlay(pugi::xml_node devices, std::vector<Entry> entries)
-    : devices_(devices), entries_(std::move(entries)) {
-    std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.first < b.first; });
+AddressOverlay::AddressOverlay(pugi::xml_node devices, const std::vector<Entry>& entries) : devices_(devices) {
+    entries_.reserve(entries.size());
+    for (const auto& [element, address] : entries) entries_.emplace_back(element.internal_object(), address);
+    std::sort(entries_.begin(), entries_.end());
 }
 
 const Address* AddressOverlay::find(pugi::xml_node device) const {
-    auto it = std::lower_bound(entries_.begin(), entries_.end(), device,
-                               [](const Entry& entry, pugi::xml_node d) { return entry.first < d; });
-    return it != entries_.end() && it->first == device ? it->second : nullptr;
+    const Key key = device.internal_object();
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
+                               [](const auto& entry, Key k) { return entry.first < k; });
+    return it != entries_.end() && it->first == key ? it->second : nullptr;
 }
 
 std::string write_text(const pugi::xml_document& document, const AddressOverlay& addresses, std::size_t expected_size) {
