@@ -32,13 +32,21 @@ std::string first_error(const std::vector<guestaddr::Error>& errors) {
 // libvirt numbers virtio consoles by their position among all consoles on
 // every define, so re-defining its own output renumbers them once it has
 // put the console of the first serial port in front; guestaddr does the
-// same. Their port numbers are left out of the idempotence comparison.
+// same. Their port numbers are left out of the idempotence comparison: the
+// port='N' of every <target> that has type='virtio' (only console targets
+// have both), whatever the order of its attributes.
 std::string without_virtio_console_ports(std::string text) {
-    static constexpr std::string_view kConsolePort = "<target type='virtio' port='";
-    for (std::size_t at = text.find(kConsolePort); at != std::string::npos; at = text.find(kConsolePort, at + 1)) {
-        const std::size_t digits = at + kConsolePort.size();
-        const std::size_t end = text.find('\'', digits);
-        if (end != std::string::npos) text.erase(digits, end - digits);
+    static constexpr std::string_view kTarget = "<target ";
+    static constexpr std::string_view kPort = " port='";
+    for (std::size_t at = text.find(kTarget); at != std::string::npos; at = text.find(kTarget, at + 1)) {
+        const std::size_t end = text.find('>', at);
+        if (end == std::string::npos) break;
+        const std::string_view target(text.data() + at, end - at);
+        const std::size_t port = target.find(kPort);
+        if (target.find(" type='virtio'") == std::string_view::npos || port == std::string_view::npos) continue;
+        const std::size_t digits = at + port + kPort.size();
+        const std::size_t digits_end = text.find('\'', digits);
+        if (digits_end != std::string::npos && digits_end < end) text.erase(digits, digits_end - digits);
     }
     return text;
 }
