@@ -1,5 +1,6 @@
 #include "assign/dimm_assigner.hpp"
 
+#include <cstdint>
 #include <set>
 
 #include <fmt/format.h>
@@ -15,6 +16,17 @@ using model::Device;
 using model::DeviceClass;
 
 bool is_dimm(const Device& d) { return d.cls == DeviceClass::Memory && (d.model == "dimm" || d.model == "nvdimm"); }
+
+// libvirt 9.0 gives a DIMM that has a PCI address a DIMM slot, and keeps as
+// its base address what the PCI slot and function leave in the same memory
+// (slot + function << 32): a libvirt quirk, kept so that both store the
+// same guest.
+std::optional<std::uint64_t> base_left_by(const Address& address) {
+    const auto* pci = std::get_if<PciAddress>(&address);
+    if (pci == nullptr) return std::nullopt;
+    const std::uint64_t base = pci->slot | (static_cast<std::uint64_t>(pci->function) << 32);
+    return base == 0 ? std::nullopt : std::optional(base);
+}
 
 }  // namespace
 
@@ -36,9 +48,12 @@ void assign_dimm_slots(model::Domain& domain) {
     }
     unsigned next = 0;
     for (Device& d : domain.devices) {
-        if (!is_dimm(d) || d.has_address()) continue;
+        if (!is_dimm(d) || dimm_slot(d)) continue;
         while (used.contains(next)) ++next;
-        d.address = OtherAddress{"dimm", {{"slot", std::to_string(next)}}};
+        OtherAddress dimm{"dimm", {{"slot", std::to_string(next)}}};
+        if (std::optional<std::uint64_t> base = base_left_by(d.address))
+            dimm.attributes.emplace_back("base", fmt::format("{:#x}", *base));
+        d.address = std::move(dimm);
         used.insert(next);
     }
 }

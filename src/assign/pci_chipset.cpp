@@ -80,14 +80,16 @@ void place_q35_controllers(Domain& domain, PciAddressSet& set) {
         Device& c = domain.devices[i];
         if (c.type == "sata" && c.index == 0u) {
             pin_controller(domain, i, PciAddress{0, 0, 0x1f, 2}, "the primary SATA controller");
-        } else if (c.type == "usb" && c.model == "ich9-uhci1" && c.wants_pci_address()) {
-            // Where real Q35 hardware has its USB2 controllers, if free.
+        } else if (c.type == "usb" && c.model == "ich9-uhci1" && !c.has_address()) {
+            // Where real Q35 hardware has its USB2 controllers, if free (and
+            // only for a controller with no address at all: libvirt places
+            // one with an empty PCI address as any other).
             PciAddress at{0, 0, 0x1d, 0, Multifunction::On};
             if (!take_slot_if_free(domain, i, set, at)) {
                 at.slot = 0x1a;
                 take_slot_if_free(domain, i, set, at);
             }
-        } else if (c.type == "pci" && c.model == "dmi-to-pci-bridge" && c.wants_pci_address()) {
+        } else if (c.type == "pci" && c.model == "dmi-to-pci-bridge" && !c.has_address()) {
             take_slot_if_free(domain, i, set, PciAddress{0, 0, 0x1e, 0});
         }
     }

@@ -39,10 +39,10 @@ bool model_has_index(const Domain& domain, const Device& like, unsigned index) {
 }
 
 // A controller without an index takes the lowest free one of its type; a
-// USB2 companion joins the set of the controller just before it.
+// USB2 companion joins the set of the controller just before it. The list
+// keeps the order of the parse, when these had no index.
 void fill_controller_indexes(Domain& domain) {
     const Device* previous = nullptr;
-    bool changed = false;
     for (std::size_t i : domain.controller_order) {
         Device& c = domain.devices[i];
         if (!c.index) {
@@ -51,11 +51,9 @@ void fill_controller_indexes(Domain& domain) {
                 c.index = previous->index;
             else
                 c.index = lowest_unused_index(domain, c.type);
-            changed = true;
         }
         previous = &c;
     }
-    if (changed) domain.order_parsed_lists();
 }
 
 void fill_controller_model(Device& c) {
@@ -79,17 +77,29 @@ std::string bus_for_disk_name(const Device& disk) {
     return "ide";
 }
 
+// The disk list keeps the order of the parse, when these disks had no bus.
 void fill_disk_buses(Domain& domain) {
     for (Device& d : domain.devices)
         if (d.cls == DeviceClass::Disk && d.bus.empty()) d.bus = bus_for_disk_name(d);
-    domain.order_parsed_lists();
+}
+
+// A video or memballoon of model 'none' stands for no device at all:
+// libvirt drops the address written for it, and its slot is free for
+// others (nor is a 'none' video ever primary).
+bool stands_for_nothing(const Device& d) {
+    return (d.cls == DeviceClass::Video || d.cls == DeviceClass::Memballoon) && d.model == "none";
 }
 
 void fill_video_defaults(Domain& domain) {
     std::vector<std::size_t> videos = domain.of_class(DeviceClass::Video);
     for (std::size_t i : videos)
         if (domain.devices[i].model.empty()) domain.devices[i].model = "cirrus";
-    if (!videos.empty()) domain.devices[videos.front()].primary = true;
+    if (!videos.empty() && !stands_for_nothing(domain.devices[videos.front()])) domain.devices[videos.front()].primary = true;
+}
+
+void drop_addresses_of_nothing(Domain& domain) {
+    for (Device& d : domain.devices)
+        if (stands_for_nothing(d)) d.address = {};
 }
 
 // libvirt reads the NIC models it knows without regard to case and writes
@@ -147,6 +157,7 @@ void fill_device_defaults(Domain& domain, const MachineProfile&) {
     for (std::size_t i : domain.controller_order) fill_controller_model(domain.devices[i]);
     fill_disk_buses(domain);
     fill_video_defaults(domain);
+    drop_addresses_of_nothing(domain);
     fill_simple_models(domain);
     fill_missing_macs(domain);
     fill_chardev_defaults(domain);

@@ -64,30 +64,60 @@ std::size_t Domain::add_implicit(Device&& device) {
 
 namespace {
 
-// libvirt inserts each parsed controller and disk into its list so that the
-// devices of one kind stay together, in the order the kinds first appear,
-// and are sorted within their kind (stably: equal keys keep document
-// order). Sorting once gives the same list as inserting one by one.
-template <class Kind, class Key>
-std::vector<std::size_t> grouped_order(const std::vector<std::size_t>& members, Kind kind, Key key) {
-    // Each member's group and key, worked out once rather than in every comparison.
-    struct Entry {
-        std::size_t group;
-        decltype(key(0)) sort_key;
-        std::size_t member;
-    };
+// libvirt inserts each parsed controller and disk into its list, next to
+// the others of its kind (its type, its bus); kinds stay in the order they
+// first appear. These are the members of each kind, in document order.
+template <class Kind>
+std::vector<std::vector<std::size_t>> kinds_in_order(const std::vector<std::size_t>& members, Kind kind) {
     std::map<std::string_view, std::size_t> first_seen;
-    std::vector<Entry> entries;
-    entries.reserve(members.size());
-    for (std::size_t i : members)
-        entries.push_back(Entry{first_seen.emplace(kind(i), first_seen.size()).first->second, key(i), i});
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-        return std::tie(a.group, a.sort_key) < std::tie(b.group, b.sort_key);
+    std::vector<std::vector<std::size_t>> kinds;
+    for (std::size_t i : members) {
+        auto [it, added] = first_seen.emplace(kind(i), kinds.size());
+        if (added) kinds.emplace_back();
+        kinds[it->second].push_back(i);
+    }
+    return kinds;
+}
+
+// Within its kind a device goes before the first one it `goes_before`,
+// else last. Where that relation is an order of keys, sorting gives the same
+// list as inserting one by one (stably: equal keys keep document order).
+template <class Key>
+void sort_kind(std::vector<std::size_t>& kind, Key key) {
+    std::vector<std::pair<decltype(key(0)), std::size_t>> keyed;  // each key worked out once
+    keyed.reserve(kind.size());
+    for (std::size_t i : kind) keyed.emplace_back(key(i), i);
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t n = 0; n < kind.size(); ++n) kind[n] = keyed[n].second;
+}
+
+template <class GoesBefore>
+void insert_one_by_one(std::vector<std::size_t>& kind, GoesBefore goes_before) {
+    std::vector<std::size_t> list;
+    for (std::size_t i : kind)
+        list.insert(std::find_if(list.begin(), list.end(), [&](std::size_t j) { return goes_before(i, j); }), i);
+    kind = std::move(list);
+}
+
+// A controller goes before the first of its type with a higher index, and a
+// USB master before the companions of its index. One without an index
+// (libvirt numbers it only later) is lower than any and goes last: later
+// controllers pass it only to stand before a higher one. Without such
+// controllers, this is a sort by index.
+void order_controllers(const std::deque<Device>& devices, std::vector<std::size_t>& kind) {
+    const auto is_companion = [&](std::size_t i) { return devices[i].master_startport.has_value(); };
+    const bool all_indexed =
+        std::all_of(kind.begin(), kind.end(), [&](std::size_t i) { return devices[i].index.has_value(); });
+    if (all_indexed) {
+        sort_kind(kind, [&](std::size_t i) { return std::pair(*devices[i].index, is_companion(i)); });
+        return;
+    }
+    insert_one_by_one(kind, [&](std::size_t added, std::size_t there) {
+        const Device& a = devices[added];
+        const Device& t = devices[there];
+        if (!a.index || !t.index) return false;
+        return *t.index > *a.index || (*t.index == *a.index && !is_companion(added) && is_companion(there));
     });
-    std::vector<std::size_t> order;
-    order.reserve(entries.size());
-    for (const Entry& e : entries) order.push_back(e.member);
-    return order;
 }
 
 }  // namespace
@@ -104,6 +134,18 @@ void Domain::remove(std::size_t i) {
     for (std::vector<std::size_t>& members : by_class) drop(members);
 }
 
+std::vector<std::size_t> Domain::controllers_by_index() const {
+    std::vector<std::size_t> order;
+    for (std::vector<std::size_t>& kind :
+         kinds_in_order(controller_order, [&](std::size_t i) -> std::string_view { return devices[i].type; })) {
+        sort_kind(kind, [&](std::size_t i) {
+            return std::pair(devices[i].index.value_or(0), devices[i].master_startport.has_value());
+        });
+        order.insert(order.end(), kind.begin(), kind.end());
+    }
+    return order;
+}
+
 void Domain::order_parsed_lists() {
     std::vector<std::size_t> controllers;
     std::vector<std::size_t> disks;
@@ -112,17 +154,18 @@ void Domain::order_parsed_lists() {
         if (devices[i].cls == DeviceClass::Controller) controllers.push_back(i);
         if (devices[i].cls == DeviceClass::Disk) disks.push_back(i);
     }
-    // A controller without an index goes after the others of its type; a
-    // USB companion after the master of its index.
-    controller_order = grouped_order(
-        controllers, [&](std::size_t i) -> std::string_view { return devices[i].type; },
-        [&](std::size_t i) {
-            const Device& c = devices[i];
-            return std::tuple(!c.index.has_value(), c.index.value_or(0), c.master_startport.has_value());
-        });
-    disk_order = grouped_order(
-        disks, [&](std::size_t i) -> std::string_view { return devices[i].bus; },
-        [&](std::size_t i) { return devices[i].target_index; });
+    controller_order.clear();
+    for (std::vector<std::size_t>& kind :
+         kinds_in_order(controllers, [&](std::size_t i) -> std::string_view { return devices[i].type; })) {
+        order_controllers(devices, kind);
+        controller_order.insert(controller_order.end(), kind.begin(), kind.end());
+    }
+    disk_order.clear();
+    for (std::vector<std::size_t>& kind :
+         kinds_in_order(disks, [&](std::size_t i) -> std::string_view { return devices[i].bus; })) {
+        sort_kind(kind, [&](std::size_t i) { return devices[i].target_index; });
+        disk_order.insert(disk_order.end(), kind.begin(), kind.end());
+    }
 }
 
 }  // namespace guestaddr::model

@@ -61,6 +61,11 @@ struct Domain {
     std::size_t add_implicit(Device&& device);
     // Orders the parsed controllers and disks as libvirt's lists have them.
     void order_parsed_lists();
+    // The controllers as the list of a definition read back from its XML
+    // has them, every one with its index: by index within each type, USB
+    // masters before their companions. (libvirt starts a guest from such a
+    // copy, so its command line follows this order.)
+    std::vector<std::size_t> controllers_by_index() const;
     // Removes devices[i]; later devices move down one index.
     void remove(std::size_t i);
 };

@@ -61,7 +61,7 @@ private:
     }
 
     void add_controllers(std::string_view type) {
-        for (std::size_t i : source_.domain.controller_order)
+        for (std::size_t i : source_.controllers)
             if (source_.device(i).type == type) add_device(i);
     }
 
@@ -70,7 +70,7 @@ private:
     // command-line order and refuses a bus that does not exist yet.
     void add_pci_controllers() {
         std::vector<std::size_t> pending;
-        for (std::size_t i : source_.domain.controller_order)
+        for (std::size_t i : source_.controllers)
             if (source_.device(i).type == "pci") pending.push_back(i);
         std::set<unsigned> created{0};
         while (!pending.empty()) {

@@ -18,7 +18,7 @@ Source make_source(const Definition& definition) {
     const Definition::Impl& impl = definition.impl();
     const model::Domain& domain = impl.domain;
     Source source{domain, machine::resolve_machine(domain.arch, domain.machine),
-                  xml::copy_header(impl.document), {}, {}, {}};
+                  xml::copy_header(impl.document), {}, {}, {}, domain.controllers_by_index()};
     source.elements.reserve(domain.devices.size());
     for (const model::Device& d : domain.devices)
         source.elements.push_back(d.node == model::Device::kNoNode ? model::Element{}

@@ -21,6 +21,7 @@ struct Source {
     std::vector<model::Element> elements;  // by device index; empty for implicit devices
     std::vector<std::string> ids;          // the QEMU id (libvirt alias) by device index, see device_ids.hpp
     std::vector<unsigned> boot_indexes;    // from <os><boot>, by device index (boot_order.hpp)
+    std::vector<std::size_t> controllers;  // in the order of a started guest's list (Domain::controllers_by_index)
 
     const model::Device& device(std::size_t i) const { return domain.devices[i]; }
     const model::Element& element(std::size_t i) const { return elements[i]; }

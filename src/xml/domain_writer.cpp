@@ -38,6 +38,10 @@ void set_attr(pugi::xml_node node, const char* name, std::string_view value) {
     a.set_value(value.data(), value.size());
 }
 
+void remove_children(pugi::xml_node parent, const char* name) {
+    while (pugi::xml_node child = parent.child(name)) parent.remove_child(child);
+}
+
 pugi::xml_node child_or_new(pugi::xml_node parent, const char* name) {
     pugi::xml_node c = parent.child(name);
     return c ? c : parent.append_child(name);
@@ -191,8 +195,10 @@ AddressOverlay update_document(Document& document, const model::Domain& domain) 
         if (!nodes[i]) nodes[i] = insert_new(devices, domain, i, nodes);
         write_device(nodes[i], domain.devices[i]);
         // One <address> per device (a second one in the input is dropped,
-        // as libvirt reads only the first).
+        // as libvirt reads only the first), and none where the model has
+        // dropped it.
         if (domain.devices[i].has_address()) addresses.emplace_back(nodes[i], &domain.devices[i].address);
+        else remove_children(nodes[i], "address");
     }
     put_primary_video_first(devices, domain, nodes);
     return AddressOverlay(devices, addresses);

@@ -110,6 +110,7 @@ private:
     void text(pugi::xml_node node);
     void escaped(std::string_view text);
     void address(const Address& a, std::size_t depth);
+    void write_multifunction(const PciAddress& a);
 
     static constexpr std::size_t kChunk = 64 * 1024;
 
@@ -240,10 +241,20 @@ void TextWriter::address(const Address& a, std::size_t depth) {
 
 void TextWriter::operator()(const PciAddress& a) {
     attribute("type", "pci");
+    // An empty address is left on devices that take none: libvirt writes
+    // its type alone (and multifunction), whatever its function says.
+    if (a.is_empty()) {
+        write_multifunction(a);
+        return;
+    }
     attribute("domain", NumberText(a.domain, 4));
     attribute("bus", NumberText(a.bus, 2));
     attribute("slot", NumberText(a.slot, 2));
     attribute("function", NumberText(a.function, 1));
+    write_multifunction(a);
+}
+
+void TextWriter::write_multifunction(const PciAddress& a) {
     if (a.multifunction != Multifunction::Absent)
         attribute("multifunction", a.multifunction == Multifunction::On ? "on" : "off");
 }
