@@ -113,11 +113,14 @@ void check_usb_controllers(const Domain& domain, Errors& errors) {
     for (std::size_t i : domain.controller_order) {
         const Device& c = domain.devices[i];
         if (c.type != "usb") continue;
-        has_master |= c.model == "ich9-ehci1";
-        if (c.model.starts_with("ich9-uhci") && !companion) companion = i;
+        // Any USB controller that is no companion will do as master: libvirt
+        // refuses companions only when they are all there is.
+        const bool is_companion = c.model.starts_with("ich9-uhci");
+        has_master |= !is_companion;
+        if (is_companion && !companion) companion = i;
     }
     if (companion && !has_master)
-        report(errors, domain, *companion, ErrorKind::Placement, "a USB companion controller needs an ich9-ehci1 master");
+        report(errors, domain, *companion, ErrorKind::Placement, "a USB companion controller needs a master USB controller");
     for (std::size_t i : domain.controller_order) {
         const Device& c = domain.devices[i];
         if (c.type != "usb") continue;
@@ -340,6 +343,54 @@ void check_device_rules(const Domain& domain, Errors& errors) {
     }
 }
 
+// The one address type a kind of device may have, where libvirt insists on
+// one ("" where it may have none at all), and what the rule is about.
+struct AddressRule {
+    std::string_view type;
+    std::string_view subject;
+};
+
+std::optional<AddressRule> address_rule(const Device& d) {
+    switch (d.cls) {
+    case DeviceClass::Disk:
+        if (d.bus == "ide" || d.bus == "sata" || d.bus == "scsi" || d.bus == "fdc") return AddressRule{"drive", "a disk on this bus"};
+        if (d.bus == "usb") return AddressRule{"usb", "a USB disk"};
+        break;
+    case DeviceClass::Hostdev:
+        if (d.device_kind == "capabilities") break;
+        if (d.type == "usb") return AddressRule{"usb", "a USB host device"};
+        if (d.type == "scsi") return AddressRule{"drive", "a SCSI host device"};
+        break;
+    case DeviceClass::Serial:
+        if (d.target_type == "isa-serial") return AddressRule{"isa", "an isa-serial port"};
+        break;
+    case DeviceClass::Panic:
+        if (d.model.empty() || d.model == "isa") return AddressRule{"isa", "an ISA panic device"};
+        if (d.model == "hyperv") return AddressRule{"", "a hyperv panic device"};
+        break;
+    case DeviceClass::Iommu:
+        if (d.model == "intel") return AddressRule{"", "an intel IOMMU"};
+        break;
+    default:
+        break;
+    }
+    return std::nullopt;
+}
+
+void check_address_types(const Domain& domain, Errors& errors) {
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        const Device& d = domain.devices[i];
+        const std::optional<AddressRule> rule = d.has_address() ? address_rule(d) : std::nullopt;
+        if (!rule) continue;
+        const std::string type = address_type_name(d.address);
+        if (rule->type.empty())
+            report(errors, domain, i, ErrorKind::InvalidAddress, fmt::format("{} cannot have an address", rule->subject));
+        else if (type != rule->type)
+            report(errors, domain, i, ErrorKind::InvalidAddress,
+                   fmt::format("{} must use address type '{}', not '{}'", rule->subject, rule->type, type));
+    }
+}
+
 void check_usb_disabled(const Domain& domain, Errors& errors) {
     const Device* usb0 = domain.find_controller("usb", 0);
     if (usb0 == nullptr || usb0->model != "none") return;
@@ -358,6 +409,7 @@ std::vector<Error> broken_definition_rules(const Domain& domain, const MachinePr
     Errors errors;
     check_disk_targets(domain, errors);
     check_hostdev_sources(domain, errors);
+    check_address_types(domain, errors);
     check_drive_addresses(domain, machine, errors);
     check_controller_models(domain, machine, errors);
     check_pci_controllers(domain, machine, errors);
