@@ -287,7 +287,7 @@ bool has_spice_graphics(const Domain& domain) {
     return false;
 }
 
-// Rules on the character devices: consoles, serial target models, spicevmc.
+// Rules on the character devices: consoles, serial target models, SPICE channels.
 void check_chardevs(const Domain& domain, Errors& errors) {
     const bool spice = has_spice_graphics(domain);
     const std::vector<std::size_t> consoles = domain.of_class(DeviceClass::Console);
@@ -306,9 +306,29 @@ void check_chardevs(const Domain& domain, Errors& errors) {
             report(errors, domain, i, ErrorKind::Unsupported,
                    fmt::format("target model '{}' does not fit target type '{}'", s.target_model, s.target_type));
     }
-    for (std::size_t i = 0; i < domain.devices.size(); ++i)
-        if (domain.devices[i].type == "spicevmc" && !spice && domain.devices[i].cls != DeviceClass::Graphics)
-            report(errors, domain, i, ErrorKind::Unsupported, "a spicevmc channel needs SPICE graphics");
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        const Device& d = domain.devices[i];
+        if ((d.type == "spicevmc" || d.type == "spiceport") && !spice && d.cls != DeviceClass::Graphics)
+            report(errors, domain, i, ErrorKind::Unsupported, fmt::format("a {} chardev needs SPICE graphics", d.type));
+    }
+}
+
+// Memory hotplug (<maxMemory slots>) places modules in guest NUMA nodes.
+void check_memory_hotplug(const Domain& domain, Errors& errors) {
+    if (domain.memory_slots > 0 && domain.numa_cells == 0)
+        errors.push_back(Error{ErrorKind::Unsupported, "",
+                               "memory hotplug (<maxMemory slots>) needs at least one guest NUMA node (<cpu><numa>)"});
+}
+
+// User aliases ("ua-...") name devices for management software: two
+// devices cannot share one.
+void check_user_aliases(const Domain& domain, Errors& errors) {
+    std::set<std::string_view> seen;
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        const std::string& alias = domain.devices[i].alias;
+        if (alias.starts_with("ua-") && !seen.insert(alias).second)
+            report(errors, domain, i, ErrorKind::AddressConflict, fmt::format("alias '{}' is already used", alias));
+    }
 }
 
 // Per-device rules of libvirt 9.0's QEMU driver.
@@ -330,6 +350,10 @@ void check_device_rules(const Domain& domain, Errors& errors) {
             refuse("a usb-net interface needs an explicit USB address");
         else if (d.cls == DeviceClass::Disk && d.bus == "fdc" && d.device_kind != "floppy")
             refuse("only a floppy can sit on the fdc bus");
+        else if (d.cls == DeviceClass::Disk && d.device_kind == "floppy" && d.bus != "fdc")
+            refuse(fmt::format("a floppy cannot sit on the {} bus", d.bus));
+        else if (d.cls == DeviceClass::Disk && d.device_kind == "cdrom" && d.bus == "virtio")
+            refuse("a virtio disk cannot take ejectable media (cdrom)");
         else if (d.cls == DeviceClass::Memory && (d.model == "dimm" || d.model == "nvdimm") && domain.numa_cells == 0)
             refuse("a memory module needs the guest to have NUMA nodes (<cpu><numa>)");
         else if (d.cls == DeviceClass::Memory && std::get_if<OtherAddress>(&d.address) &&
@@ -420,6 +444,8 @@ std::vector<Error> broken_definition_rules(const Domain& domain, const MachinePr
     check_device_models(domain, machine, errors);
     check_controller_indexes(domain, errors);
     check_chardevs(domain, errors);
+    check_user_aliases(domain, errors);
+    check_memory_hotplug(domain, errors);
     check_device_rules(domain, errors);
     return errors;
 }
