@@ -30,7 +30,7 @@ struct ControllerTarget {
     std::optional<unsigned> port;
     std::optional<unsigned> bus_nr;
     std::optional<unsigned> index;
-    std::optional<unsigned> node;
+    std::optional<unsigned> node;  // <target><node>, which memory modules have too
     std::optional<bool> hotplug;
 };
 

@@ -356,6 +356,8 @@ void check_device_rules(const Domain& domain, Errors& errors) {
             refuse("a virtio disk cannot take ejectable media (cdrom)");
         else if (d.cls == DeviceClass::Memory && (d.model == "dimm" || d.model == "nvdimm") && domain.numa_cells == 0)
             refuse("a memory module needs the guest to have NUMA nodes (<cpu><numa>)");
+        else if (d.cls == DeviceClass::Memory && d.ctarget.node && *d.ctarget.node >= domain.numa_cells)
+            refuse(fmt::format("NUMA node {} is not defined in <cpu><numa> ({} cells)", *d.ctarget.node, domain.numa_cells));
         else if (d.cls == DeviceClass::Memory && std::get_if<OtherAddress>(&d.address) &&
                  std::get<OtherAddress>(d.address).type == "dimm" && !assigners::dimm_slot(d))
             refuse("a dimm address needs a slot");
@@ -387,6 +389,8 @@ std::optional<AddressRule> address_rule(const Device& d) {
         break;
     case DeviceClass::Serial:
         if (d.target_type == "isa-serial") return AddressRule{"isa", "an isa-serial port"};
+        if (d.target_type == "usb-serial") return AddressRule{"usb", "a usb-serial port"};
+        if (d.target_type == "pci-serial") return AddressRule{"pci", "a pci-serial port"};
         break;
     case DeviceClass::Panic:
         if (d.model.empty() || d.model == "isa") return AddressRule{"isa", "an ISA panic device"};

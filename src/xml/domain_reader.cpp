@@ -30,6 +30,15 @@ std::optional<unsigned> optional_number(const pugi::xml_node& e, const char* nam
     return v;
 }
 
+// <target><node>: the guest NUMA node of a controller or memory module.
+std::optional<unsigned> target_node(const pugi::xml_node& target, const DeviceName& who) {
+    pugi::xml_node node = target.child("node");
+    if (!node) return std::nullopt;
+    std::optional<unsigned> n = parse_unsigned(node.text().get(), Radix::Decimal);
+    if (!n) fail(who, "<target><node> is not a number");
+    return n;
+}
+
 void read_controller(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     d.index = optional_number(e, "index", Radix::Decimal, who);
     d.model = e.attribute("model").value();
@@ -44,12 +53,9 @@ void read_controller(const pugi::xml_node& e, Device& d, const DeviceName& who) 
     d.ctarget.index = optional_number(t, "index", Radix::Auto, who);
     std::string_view hotplug = t.attribute("hotplug").value();
     if (!hotplug.empty()) d.ctarget.hotplug = hotplug == "on";
-    if (pugi::xml_node node = t.child("node")) {
-        std::optional<unsigned> n = parse_unsigned(node.text().get(), Radix::Decimal);
-        if (!n) fail(who, "controller <target><node> is not a number");
-        d.ctarget.node = n;
-    }
+    d.ctarget.node = target_node(t, who);
 }
+
 
 void read_target(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     pugi::xml_node t = e.child("target");
@@ -111,6 +117,10 @@ void read_fields(const pugi::xml_node& e, Device& d, const DeviceName& who) {
         break;
     case DeviceClass::Smartcard:
         d.device_kind = e.attribute("mode").value();
+        break;
+    case DeviceClass::Memory:
+        d.model = e.attribute("model").value();
+        d.ctarget.node = target_node(e.child("target"), who);
         break;
     case DeviceClass::Serial:
     case DeviceClass::Console:
