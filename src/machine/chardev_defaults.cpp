@@ -97,6 +97,7 @@ void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& se
         if (serials.empty()) {
             Device serial = serial_like(console, "isa-serial", 0);
             serial.target_model = "isa-serial";
+            serial.address = console.address;  // libvirt copies the whole console, address included
             console.target_port = 0;
             domain.add_implicit(std::move(serial));
             return;

@@ -399,10 +399,23 @@ std::optional<AddressRule> address_rule(const Device& d) {
     case DeviceClass::Iommu:
         if (d.model == "intel") return AddressRule{"", "an intel IOMMU"};
         break;
+    case DeviceClass::Video:
+        if (d.model == "ramfb") return AddressRule{"", "a ramfb video"};
+        break;
     default:
         break;
     }
     return std::nullopt;
+}
+
+// A virtio-serial address names a controller that must be there (those of
+// virtio channels and consoles were added; other chardevs get none).
+void check_virtio_serial_controllers(const Domain& domain, Errors& errors) {
+    for (std::size_t i = 0; i < domain.devices.size(); ++i)
+        if (const auto* a = std::get_if<VirtioSerialAddress>(&domain.devices[i].address);
+            a && domain.find_controller("virtio-serial", a->controller) == nullptr)
+            report(errors, domain, i, ErrorKind::Placement,
+                   fmt::format("virtio-serial controller {} is missing", a->controller));
 }
 
 void check_address_types(const Domain& domain, Errors& errors) {
@@ -438,6 +451,7 @@ std::vector<Error> broken_definition_rules(const Domain& domain, const MachinePr
     check_disk_targets(domain, errors);
     check_hostdev_sources(domain, errors);
     check_address_types(domain, errors);
+    check_virtio_serial_controllers(domain, errors);
     check_drive_addresses(domain, machine, errors);
     check_controller_models(domain, machine, errors);
     check_pci_controllers(domain, machine, errors);
