@@ -19,6 +19,7 @@ void assign_all(model::Domain& domain) {
     if (domain.arch.empty()) domain.arch = machine::kDefaultArch;
     machine::fill_device_defaults(domain, machine);
     assign_drive_addresses(domain, machine);
+    machine::fill_controller_indexes(domain);
     machine::add_implicit_devices(domain, machine);
     validation::check_definition_rules(domain, machine);
     assign_virtio_serial_addresses(domain);

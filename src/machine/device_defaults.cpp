@@ -38,24 +38,6 @@ bool model_has_index(const Domain& domain, const Device& like, unsigned index) {
     return false;
 }
 
-// A controller without an index takes the lowest free one of its type; a
-// USB2 companion joins the set of the controller just before it. The list
-// keeps the order of the parse, when these had no index.
-void fill_controller_indexes(Domain& domain) {
-    const Device* previous = nullptr;
-    for (std::size_t i : domain.controller_order) {
-        Device& c = domain.devices[i];
-        if (!c.index) {
-            if (is_ich9_usb(c) && previous && is_ich9_usb(*previous) && previous->index &&
-                !model_has_index(domain, c, *previous->index))
-                c.index = previous->index;
-            else
-                c.index = lowest_unused_index(domain, c.type);
-        }
-        previous = &c;
-    }
-}
-
 void fill_controller_model(Device& c) {
     if (c.type == "usb" && c.model.empty()) c.model = "piix3-uhci";
     if (c.type == "scsi" && c.model.empty()) c.model = "lsilogic";
@@ -152,8 +134,25 @@ void fill_simple_models(Domain& domain) {
 
 }  // namespace
 
+// A controller without an index takes the lowest free one of its type; a
+// USB2 companion joins the set of the controller just before it. The list
+// keeps the order of the parse, when these had no index.
+void fill_controller_indexes(Domain& domain) {
+    const Device* previous = nullptr;
+    for (std::size_t i : domain.controller_order) {
+        Device& c = domain.devices[i];
+        if (!c.index) {
+            if (is_ich9_usb(c) && previous && is_ich9_usb(*previous) && previous->index &&
+                !model_has_index(domain, c, *previous->index))
+                c.index = previous->index;
+            else
+                c.index = lowest_unused_index(domain, c.type);
+        }
+        previous = &c;
+    }
+}
+
 void fill_device_defaults(Domain& domain, const MachineProfile&) {
-    fill_controller_indexes(domain);
     for (std::size_t i : domain.controller_order) fill_controller_model(domain.devices[i]);
     fill_disk_buses(domain);
     fill_video_defaults(domain);

@@ -11,6 +11,10 @@
 namespace guestaddr::machine {
 
 void fill_device_defaults(model::Domain& domain, const MachineProfile& machine);
+// Gives the controllers without an index theirs. libvirt does it after the
+// parse, which has added the SCSI controllers host devices need: call it
+// after assign_drive_addresses.
+void fill_controller_indexes(model::Domain& domain);
 
 // Serial target types and ports, console targets, and the console that
 // mirrors the first serial port (chardev_defaults.cpp).
