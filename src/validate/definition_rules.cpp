@@ -215,6 +215,10 @@ void check_single_instances(const Domain& domain, Errors& errors) {
         report(errors, domain, balloons[1], ErrorKind::Unsupported, "only a single memory balloon device is supported");
     std::vector<std::size_t> iommus = domain.of_class(DeviceClass::Iommu);
     if (iommus.size() > 1) report(errors, domain, iommus[1], ErrorKind::Unsupported, "only a single IOMMU device is supported");
+    std::vector<std::size_t> tpms = domain.of_class(DeviceClass::Tpm);
+    std::erase_if(tpms, [&](std::size_t i) { return domain.devices[i].model == "spapr-tpm-proxy"; });
+    if (tpms.size() > 1)
+        report(errors, domain, tpms[1], ErrorKind::Unsupported, "only a single TPM device (other than a proxy) is supported");
     std::vector<std::size_t> cards = domain.of_class(DeviceClass::Smartcard);
     if (cards.size() > 1)
         report(errors, domain, cards[1], ErrorKind::Unsupported, "QEMU supports only one smartcard");
