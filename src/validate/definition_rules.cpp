@@ -137,7 +137,7 @@ void check_hostdev_sources(const Domain& domain, Errors& errors) {
     std::set<std::string> seen;
     for (std::size_t i : domain.of_class(DeviceClass::Hostdev)) {
         const Device& d = domain.devices[i];
-        if (d.type != "pci" || d.source_key == d.type) continue;
+        if (d.device_kind == "capabilities" || d.source_key == d.type) continue;
         if (!seen.insert(d.source_key).second)
             report(errors, domain, i, ErrorKind::AddressConflict, "this host device is already given to the guest");
     }

@@ -65,11 +65,19 @@ void read_target(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     d.target_model = t.child("model").attribute("name").value();
 }
 
+// What names the host's device: its type and the source's address (PCI,
+// USB bus/device, SCSI unit, mdev uuid), USB vendor and product, SCSI
+// adapter, vhost wwpn. Just the type when the source names nothing.
 std::string hostdev_key(const pugi::xml_node& e) {
-    pugi::xml_node a = e.child("source").child("address");
-    if (!a) return e.attribute("type").value();
+    pugi::xml_node source = e.child("source");
     std::string key = e.attribute("type").value();
-    for (pugi::xml_attribute attr : a.attributes()) key += fmt::format(" {}={}", attr.name(), attr.value());
+    for (pugi::xml_attribute attr : source.child("address").attributes())
+        key += fmt::format(" {}={}", attr.name(), attr.value());
+    for (const char* part : {"vendor", "product"})
+        if (pugi::xml_attribute id = source.child(part).attribute("id")) key += fmt::format(" {}={}", part, id.value());
+    if (pugi::xml_attribute adapter = source.child("adapter").attribute("name"))
+        key += fmt::format(" adapter={}", adapter.value());
+    if (pugi::xml_attribute wwpn = source.attribute("wwpn")) key += fmt::format(" wwpn={}", wwpn.value());
     return key;
 }
 
