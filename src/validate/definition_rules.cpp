@@ -125,7 +125,10 @@ void check_usb_controllers(const Domain& domain, Errors& errors) {
         const Device& c = domain.devices[i];
         if (c.type != "usb") continue;
         auto [it, fresh] = by_index.emplace(c.index.value_or(0), i);
-        if (!fresh && !(is_usb2_set_member(c) && is_usb2_set_member(domain.devices[it->second])))
+        const Device& other = domain.devices[it->second];
+        // A companion shares the index of its master, whatever the master's model.
+        const bool companions = c.model.starts_with("ich9-uhci") || other.model.starts_with("ich9-uhci");
+        if (!fresh && !companions && !(is_usb2_set_member(c) && is_usb2_set_member(other)))
             report(errors, domain, i, ErrorKind::AddressConflict,
                    fmt::format("more than one USB controller with index {}", c.index.value_or(0)));
     }
