@@ -114,9 +114,10 @@ void check_usb_controllers(const Domain& domain, Errors& errors) {
         const Device& c = domain.devices[i];
         if (c.type != "usb") continue;
         // Any USB controller that is no companion will do as master: libvirt
-        // refuses companions only when they are all there is.
+        // refuses companions only when they are all the definition declares
+        // (it checks before adding its own USB controller).
         const bool is_companion = c.model.starts_with("ich9-uhci");
-        has_master |= !is_companion;
+        has_master |= !is_companion && !c.implicit;
         if (is_companion && !companion) companion = i;
     }
     if (companion && !has_master)
