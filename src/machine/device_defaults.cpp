@@ -76,7 +76,9 @@ void fill_video_defaults(Domain& domain) {
     std::vector<std::size_t> videos = domain.of_class(DeviceClass::Video);
     for (std::size_t i : videos)
         if (domain.devices[i].model.empty()) domain.devices[i].model = "cirrus";
-    if (!videos.empty() && !stands_for_nothing(domain.devices[videos.front()])) domain.devices[videos.front()].primary = true;
+    if (videos.empty()) return;
+    Device& first = domain.devices[videos.front()];
+    if (!stands_for_nothing(first)) first.primary = true;
 }
 
 void drop_addresses_of_nothing(Domain& domain) {

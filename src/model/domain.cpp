@@ -4,8 +4,20 @@
 #include <map>
 #include <tuple>
 
-
 namespace guestaddr::model {
+namespace {
+
+// Numbers the device just appended among those of its element and lists it
+// by class; returns its index.
+std::size_t enter_last(Domain& domain) {
+    const std::size_t i = domain.devices.size() - 1;
+    Device& d = domain.devices[i];
+    d.ordinal = domain.element_counts[d.element]++;
+    domain.by_class[static_cast<std::size_t>(d.cls)].push_back(i);
+    return i;
+}
+
+}  // namespace
 
 std::vector<std::size_t> Domain::of_class(DeviceClass cls) const {
     if (cls == DeviceClass::Controller) return controller_order;
@@ -21,12 +33,15 @@ std::vector<std::size_t> Domain::of_class(DeviceClass cls) const {
     return out;
 }
 
+std::optional<std::size_t> Domain::find_controller_index(std::string_view type, unsigned index) const {
+    for (std::size_t i : controller_order)
+        if (devices[i].type == type && devices[i].index == index) return i;
+    return std::nullopt;
+}
+
 Device* Domain::find_controller(std::string_view type, unsigned index) {
-    for (std::size_t i : controller_order) {
-        Device& c = devices[i];
-        if (c.type == type && c.index == index) return &c;
-    }
-    return nullptr;
+    const std::optional<std::size_t> i = find_controller_index(type, index);
+    return i ? &devices[*i] : nullptr;
 }
 
 const Device* Domain::find_controller(std::string_view type, unsigned index) const {
@@ -36,27 +51,22 @@ const Device* Domain::find_controller(std::string_view type, unsigned index) con
 std::string Domain::describe(std::size_t i) const { return model::describe(devices[i], devices[i].ordinal); }
 
 std::size_t Domain::add_parsed(Device&& device) {
-    device.ordinal = element_counts[device.element]++;
-    by_class[static_cast<std::size_t>(device.cls)].push_back(devices.size());
     devices.push_back(std::move(device));
-    return devices.size() - 1;
+    return enter_last(*this);
 }
 
 Device& Domain::emplace_parsed(std::string_view element) {
     Device& d = devices.emplace_back();
     d.element = element;
     d.cls = device_class_from_element(element);
-    d.ordinal = element_counts[d.element]++;
-    by_class[static_cast<std::size_t>(d.cls)].push_back(devices.size() - 1);
+    enter_last(*this);
     return d;
 }
 
 std::size_t Domain::add_implicit(Device&& device) {
     device.implicit = true;
-    device.ordinal = element_counts[device.element]++;
-    by_class[static_cast<std::size_t>(device.cls)].push_back(devices.size());
     devices.push_back(std::move(device));
-    std::size_t i = devices.size() - 1;
+    const std::size_t i = enter_last(*this);
     if (devices[i].cls == DeviceClass::Controller) controller_order.push_back(i);
     if (devices[i].cls == DeviceClass::Disk) disk_order.push_back(i);
     return i;
@@ -99,24 +109,27 @@ void insert_one_by_one(std::vector<std::size_t>& kind, GoesBefore goes_before) {
     kind = std::move(list);
 }
 
-// A controller goes before the first of its type with a higher index, and a
-// USB master before the companions of its index. One without an index
-// (libvirt numbers it only later) is lower than any and goes last: later
-// controllers pass it only to stand before a higher one. Without such
-// controllers, this is a sort by index.
+// Where a controller that has its index stands among those of its type: by
+// index, a USB master before the companions of its index.
+std::pair<unsigned, bool> index_order(const Device& c) {
+    return {c.index.value_or(0), c.master_startport.has_value()};
+}
+
+// A controller goes before the first of its type that stands after it by
+// index_order. One without an index (libvirt numbers it only later) is
+// lower than any and goes last: later controllers pass it only to stand
+// before a higher one. Without such controllers, this is a sort.
 void order_controllers(const std::deque<Device>& devices, std::vector<std::size_t>& kind) {
-    const auto is_companion = [&](std::size_t i) { return devices[i].master_startport.has_value(); };
     const bool all_indexed =
         std::all_of(kind.begin(), kind.end(), [&](std::size_t i) { return devices[i].index.has_value(); });
     if (all_indexed) {
-        sort_kind(kind, [&](std::size_t i) { return std::pair(*devices[i].index, is_companion(i)); });
+        sort_kind(kind, [&](std::size_t i) { return index_order(devices[i]); });
         return;
     }
     insert_one_by_one(kind, [&](std::size_t added, std::size_t there) {
         const Device& a = devices[added];
         const Device& t = devices[there];
-        if (!a.index || !t.index) return false;
-        return *t.index > *a.index || (*t.index == *a.index && !is_companion(added) && is_companion(there));
+        return a.index && t.index && index_order(t) > index_order(a);
     });
 }
 
@@ -138,9 +151,7 @@ std::vector<std::size_t> Domain::controllers_by_index() const {
     std::vector<std::size_t> order;
     for (std::vector<std::size_t>& kind :
          kinds_in_order(controller_order, [&](std::size_t i) -> std::string_view { return devices[i].type; })) {
-        sort_kind(kind, [&](std::size_t i) {
-            return std::pair(devices[i].index.value_or(0), devices[i].master_startport.has_value());
-        });
+        sort_kind(kind, [&](std::size_t i) { return index_order(devices[i]); });
         order.insert(order.end(), kind.begin(), kind.end());
     }
     return order;

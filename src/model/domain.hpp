@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,8 @@ struct Domain {
     // disks and controllers (their own orders), videos (primary first) and
     // devices that lead their kind.
     std::vector<std::size_t> of_class(DeviceClass cls) const;
-    // The controller of this type and index, if any.
+    // The controller of this type and index, if any, and its index in `devices`.
+    std::optional<std::size_t> find_controller_index(std::string_view type, unsigned index) const;
     Device* find_controller(std::string_view type, unsigned index);
     const Device* find_controller(std::string_view type, unsigned index) const;
     // The name that identifies devices[i] in messages.

@@ -9,9 +9,8 @@
 namespace guestaddr::qemu {
 
 std::string Source::controller_id(std::string_view type, unsigned index) const {
-    for (std::size_t i : domain.controller_order)
-        if (domain.devices[i].type == type && domain.devices[i].index == index) return ids[i];
-    return {};
+    const std::optional<std::size_t> i = domain.find_controller_index(type, index);
+    return i ? ids[*i] : std::string();
 }
 
 Source make_source(const Definition& definition) {

@@ -77,6 +77,12 @@ void check_pci_target_ranges(const Domain& domain, std::size_t i, Errors& errors
     out_of_range("busNr", t.bus_nr, 1, 254);
 }
 
+// What is wrong with a device's <target><node>, if it names no guest NUMA node.
+std::optional<std::string> undefined_numa_node(const Domain& domain, const Device& d) {
+    if (!d.ctarget.node || *d.ctarget.node < domain.numa_cells) return std::nullopt;
+    return fmt::format("NUMA node {} is not defined in <cpu><numa> ({} cells)", *d.ctarget.node, domain.numa_cells);
+}
+
 void check_pci_controllers(const Domain& domain, const MachineProfile& machine, Errors& errors) {
     std::set<unsigned> seen;
     for (std::size_t i : domain.controller_order) {
@@ -96,15 +102,15 @@ void check_pci_controllers(const Domain& domain, const MachineProfile& machine, 
             report(errors, domain, i, ErrorKind::Unsupported, "pcie-expander-bus controllers need a q35 machine type");
         if (c.model == "pci-expander-bus" && !machine.has_pci_root())
             report(errors, domain, i, ErrorKind::Unsupported, "pci-expander-bus controllers need an i440fx machine type");
-        if (c.ctarget.node && *c.ctarget.node >= domain.numa_cells)
-            report(errors, domain, i, ErrorKind::Placement,
-                   fmt::format("NUMA node {} is not defined in <cpu><numa> ({} cells)", *c.ctarget.node, domain.numa_cells));
+        if (std::optional<std::string> undefined = undefined_numa_node(domain, c))
+            report(errors, domain, i, ErrorKind::Placement, *undefined);
         else if (c.ctarget.node && c.model != "pci-expander-bus" && c.model != "pcie-expander-bus")
             report(errors, domain, i, ErrorKind::Placement, fmt::format("a {} cannot have a NUMA node", c.model));
     }
 }
 
-bool is_usb2_set_member(const Device& c) { return c.model == "ich9-ehci1" || c.model.starts_with("ich9-uhci"); }
+bool is_usb_companion(const Device& c) { return c.model.starts_with("ich9-uhci"); }
+bool is_usb2_set_member(const Device& c) { return c.model == "ich9-ehci1" || is_usb_companion(c); }
 
 void check_usb_controllers(const Domain& domain, Errors& errors) {
     std::map<unsigned, std::size_t> by_index;
@@ -116,19 +122,19 @@ void check_usb_controllers(const Domain& domain, Errors& errors) {
         // Any USB controller that is no companion will do as master: libvirt
         // refuses companions only when they are all the definition declares
         // (it checks before adding its own USB controller).
-        const bool is_companion = c.model.starts_with("ich9-uhci");
-        has_master |= !is_companion && !c.implicit;
-        if (is_companion && !companion) companion = i;
+        has_master |= !is_usb_companion(c) && !c.implicit;
+        if (is_usb_companion(c) && !companion) companion = i;
     }
     if (companion && !has_master)
-        report(errors, domain, *companion, ErrorKind::Placement, "a USB companion controller needs a master USB controller");
+        report(errors, domain, *companion, ErrorKind::Placement,
+               "a USB companion controller needs a master USB controller");
     for (std::size_t i : domain.controller_order) {
         const Device& c = domain.devices[i];
         if (c.type != "usb") continue;
         auto [it, fresh] = by_index.emplace(c.index.value_or(0), i);
         const Device& other = domain.devices[it->second];
         // A companion shares the index of its master, whatever the master's model.
-        const bool companions = c.model.starts_with("ich9-uhci") || other.model.starts_with("ich9-uhci");
+        const bool companions = is_usb_companion(c) || is_usb_companion(other);
         if (!fresh && !companions && !(is_usb2_set_member(c) && is_usb2_set_member(other)))
             report(errors, domain, i, ErrorKind::AddressConflict,
                    fmt::format("more than one USB controller with index {}", c.index.value_or(0)));
@@ -222,7 +228,8 @@ void check_single_instances(const Domain& domain, Errors& errors) {
     std::vector<std::size_t> tpms = domain.of_class(DeviceClass::Tpm);
     std::erase_if(tpms, [&](std::size_t i) { return domain.devices[i].model == "spapr-tpm-proxy"; });
     if (tpms.size() > 1)
-        report(errors, domain, tpms[1], ErrorKind::Unsupported, "only a single TPM device (other than a proxy) is supported");
+        report(errors, domain, tpms[1], ErrorKind::Unsupported,
+               "only a single TPM device (other than a proxy) is supported");
     std::vector<std::size_t> cards = domain.of_class(DeviceClass::Smartcard);
     if (cards.size() > 1)
         report(errors, domain, cards[1], ErrorKind::Unsupported, "QEMU supports only one smartcard");
@@ -364,8 +371,8 @@ void check_device_rules(const Domain& domain, Errors& errors) {
             refuse("a virtio disk cannot take ejectable media (cdrom)");
         else if (d.cls == DeviceClass::Memory && (d.model == "dimm" || d.model == "nvdimm") && domain.numa_cells == 0)
             refuse("a memory module needs the guest to have NUMA nodes (<cpu><numa>)");
-        else if (d.cls == DeviceClass::Memory && d.ctarget.node && *d.ctarget.node >= domain.numa_cells)
-            refuse(fmt::format("NUMA node {} is not defined in <cpu><numa> ({} cells)", *d.ctarget.node, domain.numa_cells));
+        else if (auto undefined = undefined_numa_node(domain, d); d.cls == DeviceClass::Memory && undefined)
+            refuse(*undefined);
         else if (d.cls == DeviceClass::Memory && std::get_if<OtherAddress>(&d.address) &&
                  std::get<OtherAddress>(d.address).type == "dimm" && !assigners::dimm_slot(d))
             refuse("a dimm address needs a slot");
@@ -387,7 +394,8 @@ struct AddressRule {
 std::optional<AddressRule> address_rule(const Device& d) {
     switch (d.cls) {
     case DeviceClass::Disk:
-        if (d.bus == "ide" || d.bus == "sata" || d.bus == "scsi" || d.bus == "fdc") return AddressRule{"drive", "a disk on this bus"};
+        if (d.bus == "ide" || d.bus == "sata" || d.bus == "scsi" || d.bus == "fdc")
+            return AddressRule{"drive", "a disk on this bus"};
         if (d.bus == "usb") return AddressRule{"usb", "a USB disk"};
         break;
     case DeviceClass::Hostdev:
@@ -433,7 +441,8 @@ void check_address_types(const Domain& domain, Errors& errors) {
         if (!rule) continue;
         const std::string type = address_type_name(d.address);
         if (rule->type.empty())
-            report(errors, domain, i, ErrorKind::InvalidAddress, fmt::format("{} cannot have an address", rule->subject));
+            report(errors, domain, i, ErrorKind::InvalidAddress,
+                   fmt::format("{} cannot have an address", rule->subject));
         else if (type != rule->type)
             report(errors, domain, i, ErrorKind::InvalidAddress,
                    fmt::format("{} must use address type '{}', not '{}'", rule->subject, rule->type, type));

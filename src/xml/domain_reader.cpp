@@ -56,7 +56,6 @@ void read_controller(const pugi::xml_node& e, Device& d, const DeviceName& who) 
     d.ctarget.node = target_node(t, who);
 }
 
-
 void read_target(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     pugi::xml_node t = e.child("target");
     d.target_type = t.attribute("type").value();

@@ -167,10 +167,6 @@ void put_primary_video_first(pugi::xml_node devices, const model::Domain& domain
     if (first != nodes[videos.front()]) devices.insert_move_before(nodes[videos.front()], first);
 }
 
-}  // namespace
-
-namespace {
-
 // Writes the model into the document; returns the address of each device,
 // written in place of the document's.
 AddressOverlay update_document(Document& document, const model::Domain& domain) {

@@ -47,26 +47,15 @@ bool is_address(pugi::xml_node node) {
 
 class TextWriter {
 public:
-    // Room for `expected_size` is reserved, not filled: memory that is never
-    // written costs nothing, and growing by copying costs twice.
-    TextWriter(const AddressOverlay& addresses, std::size_t expected_size) : addresses_(addresses) {
-        out_.reserve(expected_size);
-    }
     // Gives the text to `sink` whenever a chunk of it is ready.
-    TextWriter(const AddressOverlay& addresses, const TextSink& sink) : addresses_(addresses), sink_(&sink) {
+    TextWriter(const AddressOverlay& addresses, const TextSink& sink) : addresses_(addresses), sink_(sink) {
         out_.reserve(2 * kChunk);
     }
 
     void element(pugi::xml_node e, std::size_t depth, bool is_device);
-    std::string take() {
-        if (pending_line_) put('\n');
-        out_.resize(used_);
-        return std::move(out_);
-    }
     void flush() {
         if (pending_line_) put('\n');
-        (*sink_)(std::string_view(out_.data(), used_));
-        used_ = 0;
+        hand_over();
     }
 
     // <address>, from the model. A visitor of Address.
@@ -82,13 +71,13 @@ private:
     // The text grows by hand rather than by std::string's appends: their
     // checks cost more than the copying, a few bytes at a time.
     char* room(std::size_t n) {
-        if (sink_ != nullptr && used_ >= kChunk) {
-            (*sink_)(std::string_view(out_.data(), used_));
-            used_ = 0;
-        }
-        // Filled a chunk at a time, not all at once.
+        if (used_ >= kChunk) hand_over();
         if (used_ + n > out_.size()) out_.resize(used_ + n + kChunk);
         return out_.data() + used_;
+    }
+    void hand_over() {
+        sink_(std::string_view(out_.data(), used_));
+        used_ = 0;
     }
     void put(std::string_view s) {
         std::memcpy(room(s.size()), s.data(), s.size());
@@ -115,8 +104,8 @@ private:
     static constexpr std::size_t kChunk = 64 * 1024;
 
     const AddressOverlay& addresses_;
-    const TextSink* sink_ = nullptr;  // none: the whole text is kept
-    std::string out_;
+    const TextSink& sink_;
+    std::string out_;       // the chunk being written
     std::size_t used_ = 0;  // out_'s size beyond it is room to grow into
     // Whether the next element or end tag starts a new, indented line: it
     // does after an element, not after text (which keeps mixed content as
@@ -306,16 +295,19 @@ const Address* AddressOverlay::find(pugi::xml_node device) const {
     return it != entries_.end() && it->first == key ? it->second : nullptr;
 }
 
-std::string write_text(const pugi::xml_document& document, const AddressOverlay& addresses, std::size_t expected_size) {
-    TextWriter writer(addresses, expected_size);
-    if (pugi::xml_node root = document.document_element()) writer.element(root, 0, false);
-    return writer.take();
-}
-
 void write_text(const pugi::xml_document& document, const AddressOverlay& addresses, const TextSink& sink) {
     TextWriter writer(addresses, sink);
     if (pugi::xml_node root = document.document_element()) writer.element(root, 0, false);
     writer.flush();
+}
+
+std::string write_text(const pugi::xml_document& document, const AddressOverlay& addresses, std::size_t expected_size) {
+    // Room for `expected_size` is reserved, not filled: memory that is never
+    // written costs nothing, and growing by copying costs twice.
+    std::string text;
+    text.reserve(expected_size);
+    write_text(document, addresses, [&](std::string_view piece) { text += piece; });
+    return text;
 }
 
 }  // namespace guestaddr::xml
