@@ -95,7 +95,7 @@ PciAddressSet build_address_set(Domain& domain, const machine::MachineProfile& m
     for (std::size_t i : domain.controller_order) {
         const Device& c = domain.devices[i];
         if (!is_pci_controller(c)) continue;
-        set.set_bus(c.index.value_or(0), *topology::controller_rule(c.model), c.ctarget.hotplug.value_or(true));
+        set.set_bus(c.index.value_or(0), *topology::controller_rule(c.model), c.extras().ctarget.hotplug.value_or(true));
     }
     if (set.bus_count() < bus_count) set.set_bus(bus_count - 1, default_bus_rule(machine), true);
     set.fill_missing(default_bus_rule(machine));

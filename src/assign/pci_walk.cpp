@@ -119,7 +119,7 @@ unsigned new_expander_bus_nr(const Domain& domain, std::size_t i) {
     for (std::size_t j : domain.controller_order) {
         const Device& c = domain.devices[j];
         if (c.type != "pci" || (c.model != "pci-expander-bus" && c.model != "pcie-expander-bus")) continue;
-        if (c.ctarget.bus_nr && *c.ctarget.bus_nr > 0) lowest = std::min(lowest, *c.ctarget.bus_nr);
+        if (c.extras().ctarget.bus_nr && *c.extras().ctarget.bus_nr > 0) lowest = std::min(lowest, *c.extras().ctarget.bus_nr);
     }
     if (lowest <= 2)
         throw Failure(Error{ErrorKind::Exhausted, domain.describe(i),
@@ -131,17 +131,17 @@ void fill_controller_defaults(Domain& domain, std::size_t i) {
     Device& c = domain.devices[i];
     const topology::ControllerRule* rule = topology::controller_rule(c.model);
     if (rule == nullptr) return;
-    if (c.model_name.empty()) c.model_name = std::string(rule->qemu_device);
+    if (c.extras().model_name.empty()) c.edit_extras().model_name = std::string(rule->qemu_device);
     const PciAddress* a = c.pci();
-    if (c.model == "pci-bridge" && !c.ctarget.chassis_nr) c.ctarget.chassis_nr = c.index;
+    if (c.model == "pci-bridge" && !c.extras().ctarget.chassis_nr) c.edit_extras().ctarget.chassis_nr = c.index;
     if (a && (c.model == "pcie-root-port" || c.model == "pcie-switch-downstream-port")) {
-        if (!c.ctarget.chassis) c.ctarget.chassis = c.index;
+        if (!c.extras().ctarget.chassis) c.edit_extras().ctarget.chassis = c.index;
         // A root port is numbered by its function on pcie-root, a
         // downstream port by its slot on the upstream port.
-        if (!c.ctarget.port) c.ctarget.port = c.model == "pcie-root-port" ? a->slot * 8 + a->function : a->slot;
+        if (!c.extras().ctarget.port) c.edit_extras().ctarget.port = c.model == "pcie-root-port" ? a->slot * 8 + a->function : a->slot;
     }
-    if ((c.model == "pci-expander-bus" || c.model == "pcie-expander-bus") && !c.ctarget.bus_nr)
-        c.ctarget.bus_nr = new_expander_bus_nr(domain, i);
+    if ((c.model == "pci-expander-bus" || c.model == "pcie-expander-bus") && !c.extras().ctarget.bus_nr)
+        c.edit_extras().ctarget.bus_nr = new_expander_bus_nr(domain, i);
     if (c.model == "pci-bridge" && a && c.index.value_or(0) <= a->bus)
         throw Failure(Error{ErrorKind::Placement, domain.describe(i),
                             fmt::format("the pci-bridge has index {} but sits on bus {:#04x}; its index must be "

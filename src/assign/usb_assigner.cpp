@@ -29,7 +29,7 @@ constexpr std::array<UsbPortCount, 14> kUsbPorts{{
 }};
 
 unsigned root_ports(const Device& c) {
-    if (c.ports && c.model != "none") return *c.ports;
+    if (c.extras().ports && c.model != "none") return *c.extras().ports;
     for (const UsbPortCount& row : kUsbPorts)
         if (row.model == c.model) return row.ports;
     return 2;

@@ -40,7 +40,7 @@ std::map<unsigned, SerialController> controllers_of(const Domain& domain) {
     std::map<unsigned, SerialController> out;
     for (std::size_t i : domain.controller_order) {
         const Device& c = domain.devices[i];
-        if (c.type == "virtio-serial") out[c.index.value_or(0)].ports = c.ports.value_or(kDefaultPorts);
+        if (c.type == "virtio-serial") out[c.index.value_or(0)].ports = c.extras().ports.value_or(kDefaultPorts);
     }
     return out;
 }

@@ -49,10 +49,10 @@ enum class Match { No, Yes, ByContent };
 // element carries; ByContent when it carries none.
 Match identity_match(const Device& d, const Device& wanted) {
     if (d.cls != wanted.cls) return Match::No;
-    if (!wanted.alias.empty()) return d.alias == wanted.alias ? Match::Yes : Match::No;
+    if (!wanted.extras().alias.empty()) return d.extras().alias == wanted.extras().alias ? Match::Yes : Match::No;
     switch (wanted.cls) {
     case DeviceClass::Interface:
-        if (!wanted.mac.empty()) return lower(d.mac) == lower(wanted.mac) ? Match::Yes : Match::No;
+        if (!wanted.mac.empty()) return lower(d.mac.str()) == lower(wanted.mac.str()) ? Match::Yes : Match::No;
         break;
     case DeviceClass::Disk:
         if (!wanted.target_dev.empty()) return d.target_dev == wanted.target_dev ? Match::Yes : Match::No;
@@ -64,8 +64,8 @@ Match identity_match(const Device& d, const Device& wanted) {
         if (!wanted.target_name.empty()) return d.target_name == wanted.target_name ? Match::Yes : Match::No;
         break;
     case DeviceClass::Hostdev:
-        if (!wanted.source_key.empty() && wanted.source_key != wanted.type)
-            return d.source_key == wanted.source_key ? Match::Yes : Match::No;
+        if (!wanted.extras().source_key.empty() && wanted.extras().source_key != wanted.type)
+            return d.extras().source_key == wanted.extras().source_key ? Match::Yes : Match::No;
         break;
     default:
         break;

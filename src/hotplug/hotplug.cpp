@@ -40,8 +40,8 @@ void check_controller_spelled_out(const model::Device& d) {
     if (d.cls != DeviceClass::Controller || d.type != "pci") return;
     const bool port = d.model == "pcie-root-port" || d.model == "pcie-switch-downstream-port";
     const bool expander = d.model == "pci-expander-bus" || d.model == "pcie-expander-bus";
-    const bool complete = !d.model_name.empty() && (d.model != "pci-bridge" || d.ctarget.chassis_nr) &&
-                          (!port || (d.ctarget.chassis && d.ctarget.port)) && (!expander || d.ctarget.bus_nr);
+    const bool complete = !d.extras().model_name.empty() && (d.model != "pci-bridge" || d.extras().ctarget.chassis_nr) &&
+                          (!port || (d.extras().ctarget.chassis && d.extras().ctarget.port)) && (!expander || d.extras().ctarget.bus_nr);
     if (!complete)
         throw Failure(Error{ErrorKind::Unsupported, model::describe(d, 0),
                             "an attached PCI controller must give its <model name> and <target> options "

@@ -67,7 +67,7 @@ void fill_serials(Domain& domain, const std::vector<std::size_t>& serials) {
     for (std::size_t i : serials) {
         Device& s = domain.devices[i];
         if (s.target_type.empty()) s.target_type = "isa-serial";
-        if (s.target_model.empty()) s.target_model = std::string(serial_target_model(s.target_type));
+        if (s.extras().target_model.empty()) s.edit_extras().target_model = std::string(serial_target_model(s.target_type));
     }
 }
 
@@ -96,7 +96,7 @@ void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& se
         Device& console = domain.devices[consoles.front()];
         if (serials.empty()) {
             Device serial = serial_like(console, "isa-serial", 0);
-            serial.target_model = "isa-serial";
+            serial.edit_extras().target_model = "isa-serial";
             serial.address = console.address;  // libvirt copies the whole console, address included
             console.target_port = 0;
             domain.add_implicit(std::move(serial));
@@ -108,7 +108,7 @@ void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& se
         return;
     }
     if (serials.empty()) return;
-    const std::string& first_type = domain.devices[serials.front()].target_type;
+    const model::Text& first_type = domain.devices[serials.front()].target_type;
     if (first_type != "isa-serial" && first_type != "system-serial") return;
     const Device& first = domain.devices[serials.front()];
     Device console = serial_like(first, "serial", first.target_port.value_or(0));

@@ -21,7 +21,7 @@ bool is_ich9_usb(const Device& d) {
     return d.type == "usb" && (d.model == "ich9-ehci1" || d.model.starts_with("ich9-uhci"));
 }
 
-unsigned lowest_unused_index(const Domain& domain, const std::string& type) {
+unsigned lowest_unused_index(const Domain& domain, std::string_view type) {
     std::set<unsigned> used;
     for (std::size_t i : domain.controller_order)
         if (domain.devices[i].type == type && domain.devices[i].index) used.insert(*domain.devices[i].index);
@@ -41,9 +41,9 @@ bool model_has_index(const Domain& domain, const Device& like, unsigned index) {
 void fill_controller_model(Device& c) {
     if (c.type == "usb" && c.model.empty()) c.model = "piix3-uhci";
     if (c.type == "scsi" && c.model.empty()) c.model = "lsilogic";
-    if (c.type == "usb" && c.model.starts_with("ich9-uhci") && !c.master_startport) {
-        const unsigned n = static_cast<unsigned>(c.model.back() - '1');
-        c.master_startport = n * 2;
+    if (c.type == "usb" && c.model.starts_with("ich9-uhci") && !c.extras().master_startport) {
+        const unsigned n = static_cast<unsigned>(c.model.view().back() - '1');
+        c.edit_extras().master_startport = n * 2;
     }
 }
 
@@ -91,7 +91,7 @@ void drop_addresses_of_nothing(Domain& domain) {
 void normalise_nic_model(Device& nic) {
     static constexpr std::array<std::string_view, 5> kKnown{"virtio", "virtio-transitional", "virtio-non-transitional",
                                                            "e1000", "e1000e"};
-    std::string lower = nic.model;
+    std::string lower = nic.model.str();
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     if (std::find(kKnown.begin(), kKnown.end(), lower) != kKnown.end() || lower == "rtl8139") nic.model = lower;
 }
@@ -106,7 +106,7 @@ std::string mac_string(std::uint32_t low24) {
 void fill_missing_macs(Domain& domain) {
     std::set<std::string> taken;
     for (const Device& d : domain.devices)
-        if (d.cls == DeviceClass::Interface && !d.mac.empty()) taken.insert(d.mac);
+        if (d.cls == DeviceClass::Interface && !d.mac.empty()) taken.insert(d.mac.str());
     for (std::size_t i : domain.of_class(DeviceClass::Interface)) {
         Device& nic = domain.devices[i];
         if (!nic.mac.empty()) continue;

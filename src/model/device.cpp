@@ -80,7 +80,7 @@ std::string describe(const Device& d, std::size_t ordinal) {
         if (d.index) return fmt::format("controller {} {}", d.type, *d.index);
         return fmt::format("controller {} (no index)", d.type);
     case DeviceClass::Hostdev:
-        if (!d.source_key.empty()) return fmt::format("hostdev {}", d.source_key);
+        if (!d.extras().source_key.empty()) return fmt::format("hostdev {}", d.extras().source_key);
         break;
     case DeviceClass::Channel:
         if (!d.target_name.empty()) return fmt::format("channel '{}'", d.target_name);

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "guestaddr/address.hpp"
+#include "model/text.hpp"
 
 namespace guestaddr::model {
 
@@ -34,46 +36,85 @@ struct ControllerTarget {
     std::optional<bool> hotplug;
 };
 
+// What few devices have: the settings of controllers (and the NUMA node of
+// memory modules), and names that only host devices, serial ports or user
+// aliases carry. Kept apart, so that a device with none of them spends 8
+// bytes on them: a guest can have 10,000 devices, and each megabyte of model
+// costs the process about a millisecond in page faults.
+struct DeviceExtras {
+    Text model_name;  // controller <model name>
+    ControllerTarget ctarget;
+    std::optional<unsigned> ports;             // usb/virtio-serial ports attribute
+    std::optional<unsigned> master_startport;  // USB companion <master startport>
+    Text source_key;                           // hostdev identity (for messages)
+    Text alias;                                // <alias name>
+    Text target_model;                         // serial <target><model name>
+};
+
+// A value on the heap that is copied with its owner: the owner stays a plain
+// value type.
+template <class T>
+class Boxed {
+public:
+    Boxed() = default;
+    Boxed(const Boxed& other) : value_(other.value_ ? std::make_unique<T>(*other.value_) : nullptr) {}
+    Boxed(Boxed&&) noexcept = default;
+    Boxed& operator=(const Boxed& other) {
+        if (this != &other) value_ = other.value_ ? std::make_unique<T>(*other.value_) : nullptr;
+        return *this;
+    }
+    Boxed& operator=(Boxed&&) noexcept = default;
+    ~Boxed() = default;
+
+    const T* get() const { return value_.get(); }
+    T& get_or_make() {
+        if (!value_) value_ = std::make_unique<T>();
+        return *value_;
+    }
+
+private:
+    std::unique_ptr<T> value_;
+};
+
 struct Device {
     DeviceClass cls = DeviceClass::Other;
-    std::string element;  // tag name as written
+    bool primary = false;         // video primary='yes'
+    bool implicit = false;        // added by guestaddr, not in the input
+    bool leads_its_kind = false;  // an implicit device that goes before the others of its element
+    bool discarded = false;       // an element libvirt 9.0 does not keep (it drops <crypto>)
+    bool hotplugged = false;      // being plugged into a running guest: needs a hot-pluggable slot
+    Text element;                 // tag name as written
 
     // Generic descriptors; which ones mean something depends on the class:
-    std::string type;         // the element's type attribute (controller type, interface type, ...)
-    std::string model;        // controller/sound/... model attribute, or <model type> for NICs/video
-    std::string bus;          // input bus; disk <target bus>
-    std::string device_kind;  // disk device (disk, cdrom, floppy, lun); hostdev mode
-    std::string target_dev;   // disk <target dev>
+    Text type;         // the element's type attribute (controller type, interface type, ...)
+    Text model;        // controller/sound/... model attribute, or <model type> for NICs/video
+    Text bus;          // input bus; disk <target bus>
+    Text device_kind;  // disk device (disk, cdrom, floppy, lun); hostdev mode
+    Text target_dev;   // disk <target dev>
     std::optional<unsigned> target_index;  // the index target_dev encodes (disk_name_index)
-    std::string target_type;  // serial/console/channel <target type>
+    Text target_type;  // serial/console/channel <target type>
     std::optional<unsigned> target_port;  // serial/console <target port>
-    std::string target_name;  // channel <target name>; filesystem <target dir>
-    std::string target_model; // serial <target><model name>
-    std::string mac;          // interface MAC
-    std::string source_key;   // hostdev identity (for messages)
-    std::string alias;        // <alias name>
-    bool primary = false;     // video primary='yes'
-
-    // Controllers.
-    std::optional<unsigned> index;
-    std::string model_name;   // <model name>
-    ControllerTarget ctarget;
-    std::optional<unsigned> ports;   // usb/virtio-serial ports attribute
-    std::optional<unsigned> master_startport;  // USB companion <master startport>
+    Text target_name;  // channel <target name>; filesystem <target dir>
+    Text mac;          // interface MAC
+    std::optional<unsigned> index;  // controllers
 
     Address address;
-    bool implicit = false;           // added by guestaddr, not in the input
-    bool leads_its_kind = false;     // an implicit device that goes before the others of its element
-    bool discarded = false;          // an element libvirt 9.0 does not keep (it drops <crypto>)
-    bool hotplugged = false;         // being plugged into a running guest: needs a hot-pluggable slot
-    std::size_t node = kNoNode;      // the XML element it came from
-    std::size_t ordinal = 0;         // its position among the devices of its element, for messages
+    std::size_t node = kNoNode;  // the XML element it came from
+    std::size_t ordinal = 0;     // its position among the devices of its element, for messages
     static constexpr std::size_t kNoNode = static_cast<std::size_t>(-1);
+
+    // The device's DeviceExtras: all empty when it has none.
+    const DeviceExtras& extras() const { return extras_.get() ? *extras_.get() : kNoExtras; }
+    DeviceExtras& edit_extras() { return extras_.get_or_make(); }
 
     const PciAddress* pci() const { return std::get_if<PciAddress>(&address); }
     bool has_address() const { return !std::holds_alternative<std::monostate>(address); }
     // libvirt's "wants a PCI address": none at all, or an empty PCI one.
     bool wants_pci_address() const;
+
+private:
+    inline static const DeviceExtras kNoExtras{};
+    Boxed<DeviceExtras> extras_;
 };
 
 // A device of `cls` that guestaddr adds itself (no XML element yet).

@@ -12,7 +12,7 @@ namespace {
 std::size_t enter_last(Domain& domain) {
     const std::size_t i = domain.devices.size() - 1;
     Device& d = domain.devices[i];
-    d.ordinal = domain.element_counts[d.element]++;
+    d.ordinal = domain.element_counts[d.element.str()]++;
     domain.by_class[static_cast<std::size_t>(d.cls)].push_back(i);
     return i;
 }
@@ -112,7 +112,7 @@ void insert_one_by_one(std::vector<std::size_t>& kind, GoesBefore goes_before) {
 // Where a controller that has its index stands among those of its type: by
 // index, a USB master before the companions of its index.
 std::pair<unsigned, bool> index_order(const Device& c) {
-    return {c.index.value_or(0), c.master_startport.has_value()};
+    return {c.index.value_or(0), c.extras().master_startport.has_value()};
 }
 
 // A controller goes before the first of its type that stands after it by

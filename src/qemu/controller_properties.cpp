@@ -28,7 +28,7 @@ constexpr std::array kPciTargets{
 };
 
 void add_pci_target(DeviceBuild& b) {
-    const model::ControllerTarget& t = b.device.ctarget;
+    const model::ControllerTarget& t = b.device.extras().ctarget;
     for (const PciTargetProperties& p : kPciTargets) {
         if (p.model != b.device.model) continue;
         if (p.port_and_chassis && t.port) b.props["port"] = *t.port;
@@ -43,23 +43,23 @@ void add_pci_target(DeviceBuild& b) {
 
 // A USB2 companion (ich9-uhci) has no id of its own: it joins its EHCI
 // master's bus from the port the master lends it.
-bool is_companion(const Device& c) { return c.type == "usb" && c.master_startport.has_value(); }
+bool is_companion(const Device& c) { return c.type == "usb" && c.extras().master_startport.has_value(); }
 
 void add_companion(DeviceBuild& b) {
     b.props["masterbus"] = fmt::format("{}.0", b.source.controller_id("usb", b.device.index.value_or(0)));
-    b.props["firstport"] = *b.device.master_startport;
+    b.props["firstport"] = *b.device.extras().master_startport;
 }
 
 void add_counts(DeviceBuild& b) {
     const model::Element* driver = b.element.child("driver");
-    if (b.device.type == "usb" && b.device.ports && b.driver.find("xhci") != std::string::npos) {
-        b.props["p2"] = *b.device.ports;
-        b.props["p3"] = *b.device.ports;
+    if (b.device.type == "usb" && b.device.extras().ports && b.driver.find("xhci") != std::string::npos) {
+        b.props["p2"] = *b.device.extras().ports;
+        b.props["p3"] = *b.device.extras().ports;
     }
     b.add_id();
     if (b.device.type == "scsi" && driver && driver->attribute("queues"))
         b.props["num_queues"] = std::stoul(std::string(*driver->attribute("queues")));
-    if (b.device.type == "virtio-serial" && b.device.ports) b.props["max_ports"] = *b.device.ports;
+    if (b.device.type == "virtio-serial" && b.device.extras().ports) b.props["max_ports"] = *b.device.extras().ports;
     if (b.device.type == "virtio-serial" && b.element.attribute("vectors"))
         b.props["vectors"] = std::stoul(std::string(*b.element.attribute("vectors")));
 }

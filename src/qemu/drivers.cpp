@@ -3,6 +3,8 @@
 #include <array>
 #include <string_view>
 
+#include <fmt/format.h>
+
 namespace guestaddr::qemu {
 namespace {
 
@@ -165,11 +167,11 @@ Key model_key(const Device& d, const Element& element) {
     switch (d.cls) {
     case DeviceClass::Controller: {
         Key k = with_variant(d.model);
-        return {d.type + (k.key.empty() ? "" : "/" + k.key), k.variant};
+        return {d.type.str() + (k.key.empty() ? "" : "/" + k.key), k.variant};
     }
     case DeviceClass::Disk: {
         Key k = with_variant(d.model);
-        return {d.bus + "/" + d.device_kind, k.variant};
+        return {fmt::format("{}/{}", d.bus, d.device_kind), k.variant};
     }
     case DeviceClass::Interface:
         return d.type == "hostdev" ? Key{"hostdev", ""} : with_variant(d.model);
@@ -177,24 +179,24 @@ Key model_key(const Device& d, const Element& element) {
         return joined(d.model, d.primary ? "primary" : "secondary");
     case DeviceClass::Input: {
         Key k = with_variant(element.attribute_or("model", ""));
-        return {d.type + "/" + d.bus, k.variant};
+        return {fmt::format("{}/{}", d.type, d.bus), k.variant};
     }
     case DeviceClass::Hostdev:
-        return {d.type, ""};
+        return {d.type.str(), ""};
     case DeviceClass::Smartcard:
-        return {d.device_kind, ""};
+        return {d.device_kind.str(), ""};
     case DeviceClass::Serial:
     case DeviceClass::Channel:
     case DeviceClass::Console:
-        return {d.target_type, ""};
+        return {d.target_type.str(), ""};
     case DeviceClass::Redirdev:
-        return {d.bus.empty() ? "usb" : d.bus, ""};
+        return {d.bus.empty() ? "usb" : d.bus.str(), ""};
     case DeviceClass::Hub:
-        return {d.type, ""};
+        return {d.type.str(), ""};
     case DeviceClass::Shmem:
-        return {d.model.empty() ? "ivshmem-plain" : d.model, ""};
+        return {d.model.empty() ? "ivshmem-plain" : d.model.str(), ""};
     case DeviceClass::Panic:
-        return {d.model.empty() ? "isa" : d.model, ""};
+        return {d.model.empty() ? "isa" : d.model.str(), ""};
     case DeviceClass::Filesystem:
         return {d.device_kind == "virtiofs" ? "virtiofs" : "", with_variant(d.model).variant};
     case DeviceClass::Parallel:
@@ -209,8 +211,8 @@ Key model_key(const Device& d, const Element& element) {
 
 std::string driver_name(const Device& device, const Element& element, bool builtin_controller) {
     if (builtin_controller) return "";
-    if (device.cls == DeviceClass::Controller && device.type == "pci") return device.model_name;
-    if (device.cls == DeviceClass::Serial && !device.target_model.empty()) return device.target_model;
+    if (device.cls == DeviceClass::Controller && device.type == "pci") return device.extras().model_name.str();
+    if (device.cls == DeviceClass::Serial && !device.extras().target_model.empty()) return device.extras().target_model.str();
     const Key k = model_key(device, element);
     const DriverRule* rule = find_rule(device.cls, k.key);
     if (rule == nullptr) {
@@ -218,7 +220,7 @@ std::string driver_name(const Device& device, const Element& element, bool built
         if (slash != std::string::npos) rule = find_rule(device.cls, k.key.substr(0, slash));
     }
     if (rule == nullptr)
-        return device.cls == DeviceClass::Interface ? device.model : std::string();
+        return device.cls == DeviceClass::Interface ? device.model.str() : std::string();
     if (rule->driver.empty()) return "";
     return std::string(rule->driver) + std::string(k.variant);
 }

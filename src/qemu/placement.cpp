@@ -37,7 +37,7 @@ struct Placer {
     // The drive bus is the disk's (or a SCSI host device's): IDE is
     // "<alias>.<bus>" + unit, SATA puts each unit on a bus of its own.
     void operator()(const DriveAddress& a) const {
-        const std::string bus = device.cls == model::DeviceClass::Hostdev ? "scsi" : device.bus;
+        const std::string_view bus = device.cls == model::DeviceClass::Hostdev ? "scsi" : device.bus.view();
         if (bus == "ide") {
             props["bus"] = fmt::format("{}.{}", source.controller_id("ide", a.controller), a.bus);
             props["unit"] = a.unit;

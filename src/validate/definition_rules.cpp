@@ -53,9 +53,9 @@ void check_controller_models(const Domain& domain, const MachineProfile& machine
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown USB controller model '{}'", c.model));
         else if (c.type == "usb" && (c.model == "qusb1" || c.model == "qusb2"))
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("USB controller model '{}' is not supported by QEMU", c.model));
-        else if (c.type == "usb" && c.model.ends_with("xhci") && c.ports.value_or(0) > 15)
+        else if (c.type == "usb" && c.model.ends_with("xhci") && c.extras().ports.value_or(0) > 15)
             report(errors, domain, i, ErrorKind::Unsupported,
-                   fmt::format("the '{}' controller supports at most 15 ports, not {}", c.model, *c.ports));
+                   fmt::format("the '{}' controller supports at most 15 ports, not {}", c.model, *c.extras().ports));
         else if (c.type == "ide" && machine.has_pcie_root())
             report(errors, domain, i, ErrorKind::Unsupported, "IDE controllers are not supported on this machine type");
         else if (c.type == "ide" && c.index.value_or(0) > 0)
@@ -65,7 +65,7 @@ void check_controller_models(const Domain& domain, const MachineProfile& machine
 
 // <target> options of PCI controllers take 0-255 (chassisNr 1-255).
 void check_pci_target_ranges(const Domain& domain, std::size_t i, Errors& errors) {
-    const model::ControllerTarget& t = domain.devices[i].ctarget;
+    const model::ControllerTarget& t = domain.devices[i].extras().ctarget;
     auto out_of_range = [&](const char* what, std::optional<unsigned> value, unsigned low, unsigned high) {
         if (value && (*value < low || *value > high))
             report(errors, domain, i, ErrorKind::InvalidAddress,
@@ -79,8 +79,8 @@ void check_pci_target_ranges(const Domain& domain, std::size_t i, Errors& errors
 
 // What is wrong with a device's <target><node>, if it names no guest NUMA node.
 std::optional<std::string> undefined_numa_node(const Domain& domain, const Device& d) {
-    if (!d.ctarget.node || *d.ctarget.node < domain.numa_cells) return std::nullopt;
-    return fmt::format("NUMA node {} is not defined in <cpu><numa> ({} cells)", *d.ctarget.node, domain.numa_cells);
+    if (!d.extras().ctarget.node || *d.extras().ctarget.node < domain.numa_cells) return std::nullopt;
+    return fmt::format("NUMA node {} is not defined in <cpu><numa> ({} cells)", *d.extras().ctarget.node, domain.numa_cells);
 }
 
 void check_pci_controllers(const Domain& domain, const MachineProfile& machine, Errors& errors) {
@@ -104,7 +104,7 @@ void check_pci_controllers(const Domain& domain, const MachineProfile& machine, 
             report(errors, domain, i, ErrorKind::Unsupported, "pci-expander-bus controllers need an i440fx machine type");
         if (std::optional<std::string> undefined = undefined_numa_node(domain, c))
             report(errors, domain, i, ErrorKind::Placement, *undefined);
-        else if (c.ctarget.node && c.model != "pci-expander-bus" && c.model != "pcie-expander-bus")
+        else if (c.extras().ctarget.node && c.model != "pci-expander-bus" && c.model != "pcie-expander-bus")
             report(errors, domain, i, ErrorKind::Placement, fmt::format("a {} cannot have a NUMA node", c.model));
     }
 }
@@ -144,11 +144,11 @@ void check_usb_controllers(const Domain& domain, Errors& errors) {
 // Disk names are unique whatever the bus.
 // One host device can be given to the guest once.
 void check_hostdev_sources(const Domain& domain, Errors& errors) {
-    std::set<std::string> seen;
+    std::set<std::string_view> seen;
     for (std::size_t i : domain.of_class(DeviceClass::Hostdev)) {
         const Device& d = domain.devices[i];
-        if (d.device_kind == "capabilities" || d.source_key == d.type) continue;
-        if (!seen.insert(d.source_key).second)
+        if (d.device_kind == "capabilities" || d.extras().source_key == d.type) continue;
+        if (!seen.insert(d.extras().source_key).second)
             report(errors, domain, i, ErrorKind::AddressConflict, "this host device is already given to the guest");
     }
 }
@@ -317,9 +317,9 @@ void check_chardevs(const Domain& domain, Errors& errors) {
     for (std::size_t i : domain.of_class(DeviceClass::Serial)) {
         const Device& s = domain.devices[i];
         const std::string_view expected = machine::serial_target_model(s.target_type);
-        if (!s.target_model.empty() && s.target_model != expected)
+        if (!s.extras().target_model.empty() && s.extras().target_model != expected)
             report(errors, domain, i, ErrorKind::Unsupported,
-                   fmt::format("target model '{}' does not fit target type '{}'", s.target_model, s.target_type));
+                   fmt::format("target model '{}' does not fit target type '{}'", s.extras().target_model, s.target_type));
     }
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
@@ -340,7 +340,7 @@ void check_memory_hotplug(const Domain& domain, Errors& errors) {
 void check_user_aliases(const Domain& domain, Errors& errors) {
     std::set<std::string_view> seen;
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
-        const std::string& alias = domain.devices[i].alias;
+        const model::Text& alias = domain.devices[i].extras().alias;
         if (alias.starts_with("ua-") && !seen.insert(alias).second)
             report(errors, domain, i, ErrorKind::AddressConflict, fmt::format("alias '{}' is already used", alias));
     }

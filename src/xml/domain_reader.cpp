@@ -42,18 +42,19 @@ std::optional<unsigned> target_node(const pugi::xml_node& target, const DeviceNa
 void read_controller(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     d.index = optional_number(e, "index", Radix::Decimal, who);
     d.model = e.attribute("model").value();
-    d.model_name = e.child("model").attribute("name").value();
-    d.ports = optional_number(e, "ports", Radix::Decimal, who);
-    d.master_startport = optional_number(e.child("master"), "startport", Radix::Decimal, who);
+    model::DeviceExtras& x = d.edit_extras();
+    x.model_name = e.child("model").attribute("name").value();
+    x.ports = optional_number(e, "ports", Radix::Decimal, who);
+    x.master_startport = optional_number(e.child("master"), "startport", Radix::Decimal, who);
     pugi::xml_node t = e.child("target");
-    d.ctarget.chassis_nr = optional_number(t, "chassisNr", Radix::Auto, who);
-    d.ctarget.chassis = optional_number(t, "chassis", Radix::Auto, who);
-    d.ctarget.port = optional_number(t, "port", Radix::Auto, who);
-    d.ctarget.bus_nr = optional_number(t, "busNr", Radix::Auto, who);
-    d.ctarget.index = optional_number(t, "index", Radix::Auto, who);
+    x.ctarget.chassis_nr = optional_number(t, "chassisNr", Radix::Auto, who);
+    x.ctarget.chassis = optional_number(t, "chassis", Radix::Auto, who);
+    x.ctarget.port = optional_number(t, "port", Radix::Auto, who);
+    x.ctarget.bus_nr = optional_number(t, "busNr", Radix::Auto, who);
+    x.ctarget.index = optional_number(t, "index", Radix::Auto, who);
     std::string_view hotplug = t.attribute("hotplug").value();
-    if (!hotplug.empty()) d.ctarget.hotplug = hotplug == "on";
-    d.ctarget.node = target_node(t, who);
+    if (!hotplug.empty()) x.ctarget.hotplug = hotplug == "on";
+    x.ctarget.node = target_node(t, who);
 }
 
 void read_target(const pugi::xml_node& e, Device& d, const DeviceName& who) {
@@ -61,7 +62,7 @@ void read_target(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     d.target_type = t.attribute("type").value();
     d.target_port = optional_number(t, "port", Radix::Decimal, who);
     d.target_name = t.attribute("name").value();
-    d.target_model = t.child("model").attribute("name").value();
+    if (pugi::xml_attribute model = t.child("model").attribute("name")) d.edit_extras().target_model = model.value();
 }
 
 // What names the host's device: its type and the source's address (PCI,
@@ -82,7 +83,7 @@ std::string hostdev_key(const pugi::xml_node& e) {
 
 void read_fields(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     d.type = e.attribute("type").value();
-    d.alias = e.child("alias").attribute("name").value();
+    if (pugi::xml_attribute alias = e.child("alias").attribute("name")) d.edit_extras().alias = alias.value();
     switch (d.cls) {
     case DeviceClass::Disk:
         d.device_kind = e.attribute("device") ? e.attribute("device").value() : "disk";
@@ -112,7 +113,7 @@ void read_fields(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     case DeviceClass::Hostdev:
         d.device_kind = e.attribute("mode").value();
         d.model = e.attribute("model").value();
-        d.source_key = hostdev_key(e);
+        d.edit_extras().source_key = hostdev_key(e);
         break;
     case DeviceClass::Filesystem:
         d.device_kind = e.child("driver").attribute("type").value();
@@ -127,7 +128,7 @@ void read_fields(const pugi::xml_node& e, Device& d, const DeviceName& who) {
         break;
     case DeviceClass::Memory:
         d.model = e.attribute("model").value();
-        d.ctarget.node = target_node(e.child("target"), who);
+        if (std::optional<unsigned> node = target_node(e.child("target"), who)) d.edit_extras().ctarget.node = node;
         break;
     case DeviceClass::Serial:
     case DeviceClass::Console:

@@ -61,11 +61,11 @@ void keep_known_target_options(pugi::xml_node target) {
 void write_controller(pugi::xml_node node, const Device& d) {
     if (d.index) set_attr(node, "index", NumberText(*d.index));
     if (!d.model.empty()) set_attr(node, "model", d.model);
-    if (d.ports) set_attr(node, "ports", NumberText(*d.ports));
-    if (!d.model_name.empty()) set_attr(child_or_new(node, "model"), "name", d.model_name);
-    if (d.master_startport) set_attr(child_or_new(node, "master"), "startport", NumberText(*d.master_startport));
+    if (d.extras().ports) set_attr(node, "ports", NumberText(*d.extras().ports));
+    if (!d.extras().model_name.empty()) set_attr(child_or_new(node, "model"), "name", d.extras().model_name);
+    if (d.extras().master_startport) set_attr(child_or_new(node, "master"), "startport", NumberText(*d.extras().master_startport));
     if (d.type == "pci") keep_known_target_options(node.child("target"));
-    const model::ControllerTarget& t = d.ctarget;
+    const model::ControllerTarget& t = d.extras().ctarget;
     if (!t.chassis_nr && !t.chassis && !t.port && !t.bus_nr && !t.index && !t.hotplug && !t.node) return;
     pugi::xml_node target = child_or_new(node, "target");
     if (t.chassis_nr) set_attr(target, "chassisNr", NumberText(*t.chassis_nr));
@@ -77,12 +77,12 @@ void write_controller(pugi::xml_node node, const Device& d) {
 }
 
 void write_chardev_target(pugi::xml_node node, const Device& d) {
-    if (d.target_type.empty() && !d.target_port && d.target_model.empty()) return;
+    if (d.target_type.empty() && !d.target_port && d.extras().target_model.empty()) return;
     pugi::xml_node target = child_or_new(node, "target");
     if (!d.target_type.empty()) set_attr(target, "type", d.target_type);
     if (d.target_port) set_attr(target, "port", NumberText(*d.target_port));
     if (!d.target_name.empty()) set_attr(target, "name", d.target_name);
-    if (!d.target_model.empty()) set_attr(child_or_new(target, "model"), "name", d.target_model);
+    if (!d.extras().target_model.empty()) set_attr(child_or_new(target, "model"), "name", d.extras().target_model);
 }
 
 void write_model_type(pugi::xml_node node, const Device& d) {

@@ -285,7 +285,12 @@ void TextWriter::operator()(const OtherAddress& a) {
 AddressOverlay::AddressOverlay(pugi::xml_node devices, const std::vector<Entry>& entries) : devices_(devices) {
     entries_.reserve(entries.size());
     for (const auto& [element, address] : entries) entries_.emplace_back(element.internal_object(), address);
-    std::sort(entries_.begin(), entries_.end());
+    // Devices come in the order they were read, and the parser allocates
+    // elements in ascending order: mostly only the devices guestaddr added
+    // are out of order, and sorting just those is linear for the rest.
+    const auto tail = std::is_sorted_until(entries_.begin(), entries_.end());
+    std::sort(tail, entries_.end());
+    std::inplace_merge(entries_.begin(), tail, entries_.end());
 }
 
 const Address* AddressOverlay::find(pugi::xml_node device) const {

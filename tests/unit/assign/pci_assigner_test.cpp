@@ -38,7 +38,7 @@ TEST(PciAssignerPc, SpareSlotForcesABridgeWhenBusZeroWouldFill) {
     Definition d = assigned("pc", disks);
     EXPECT_EQ(device(d, "controller pci 1").model, "pci-bridge");
     EXPECT_EQ(pci_of(d, "controller pci 1"), "0000:00:02.0");
-    EXPECT_EQ(device(d, "controller pci 1").ctarget.chassis_nr, 1u);
+    EXPECT_EQ(device(d, "controller pci 1").extras().ctarget.chassis_nr, 1u);
 }
 
 TEST(PciAssignerQ35, EveryPcieEndpointGetsARootPortPackedEightPerSlot) {
@@ -51,8 +51,8 @@ TEST(PciAssignerQ35, EveryPcieEndpointGetsARootPortPackedEightPerSlot) {
     EXPECT_EQ(device(d, "controller pci 1").pci()->multifunction, Multifunction::On);
     EXPECT_EQ(pci_of(d, "controller pci 8"), "0000:00:01.7");
     EXPECT_EQ(pci_of(d, "controller pci 9"), "0000:00:02.0");
-    EXPECT_EQ(device(d, "controller pci 9").ctarget.port, 0x10u);
-    EXPECT_EQ(device(d, "controller pci 9").ctarget.chassis, 9u);
+    EXPECT_EQ(device(d, "controller pci 9").extras().ctarget.port, 0x10u);
+    EXPECT_EQ(device(d, "controller pci 9").extras().ctarget.chassis, 9u);
     EXPECT_EQ(pci_of(d, "interface 52:54:00:00:01:00"), "0000:01:00.0");
 }
 

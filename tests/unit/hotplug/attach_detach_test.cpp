@@ -100,7 +100,7 @@ TEST(Detach, AControllerADeviceStillSitsOnComesBackAsLibvirtDoes) {
     auto detached = detach(std::move(d), *index);
     ASSERT_TRUE(detached.ok());
     EXPECT_EQ(pci_of(*detached, "controller pci 1"), "0000:00:01.0");
-    EXPECT_EQ(device(*detached, "controller pci 1").ctarget.port, 8u);
+    EXPECT_EQ(device(*detached, "controller pci 1").extras().ctarget.port, 8u);
 }
 
 TEST(Detach, APs2InputComesBack) {
