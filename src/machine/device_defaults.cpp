@@ -4,7 +4,9 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -17,26 +19,39 @@ using model::Device;
 using model::DeviceClass;
 using model::Domain;
 
-bool is_ich9_usb(const Device& d) {
-    return d.type == "usb" && (d.model == "ich9-ehci1" || d.model.starts_with("ich9-uhci"));
-}
-
-unsigned lowest_unused_index(const Domain& domain, std::string_view type) {
-    std::set<unsigned> used;
-    for (std::size_t i : domain.controller_order)
-        if (domain.devices[i].type == type && domain.devices[i].index) used.insert(*domain.devices[i].index);
-    unsigned index = 0;
-    while (used.contains(index)) ++index;
-    return index;
-}
-
-bool model_has_index(const Domain& domain, const Device& like, unsigned index) {
-    for (std::size_t i : domain.controller_order) {
-        const Device& c = domain.devices[i];
-        if (c.type == like.type && c.model == like.model && c.index == index) return true;
+// The indexes the controllers of each type (and model) use, and the lowest
+// one free: a controller without an index takes that one, so it only grows.
+// Kept as they are given out, so that thousands of controllers without an
+// index are numbered without looking at all the others each time.
+class ControllerIndexes {
+public:
+    explicit ControllerIndexes(const Domain& domain) {
+        for (std::size_t i : domain.controller_order)
+            if (const Device& c = domain.devices[i]; c.index) take(c, *c.index);
     }
-    return false;
-}
+
+    void take(const Device& c, unsigned index) {
+        types_[c.type.view()].used.insert(index);
+        models_.emplace(c.type.view(), c.model.view(), index);
+    }
+    unsigned take_lowest_free(const Device& c) {
+        Type& t = types_[c.type.view()];
+        while (t.used.contains(t.lowest_free)) ++t.lowest_free;
+        take(c, t.lowest_free);
+        return t.lowest_free;
+    }
+    bool model_has(const Device& like, unsigned index) const {
+        return models_.contains({like.type.view(), like.model.view(), index});
+    }
+
+private:
+    struct Type {
+        std::set<unsigned> used;
+        unsigned lowest_free = 0;
+    };
+    std::map<std::string_view, Type> types_;
+    std::set<std::tuple<std::string_view, std::string_view, unsigned>> models_;
+};
 
 void fill_controller_model(Device& c) {
     if (c.type == "usb" && c.model.empty()) c.model = "piix3-uhci";
@@ -140,15 +155,18 @@ void fill_simple_models(Domain& domain) {
 // USB2 companion joins the set of the controller just before it. The list
 // keeps the order of the parse, when these had no index.
 void fill_controller_indexes(Domain& domain) {
+    ControllerIndexes indexes(domain);
     const Device* previous = nullptr;
     for (std::size_t i : domain.controller_order) {
         Device& c = domain.devices[i];
         if (!c.index) {
-            if (is_ich9_usb(c) && previous && is_ich9_usb(*previous) && previous->index &&
-                !model_has_index(domain, c, *previous->index))
+            if (model::is_ich9_usb2_controller(c) && previous && model::is_ich9_usb2_controller(*previous) &&
+                previous->index && !indexes.model_has(c, *previous->index)) {
                 c.index = previous->index;
-            else
-                c.index = lowest_unused_index(domain, c.type);
+                indexes.take(c, *c.index);
+            } else {
+                c.index = indexes.take_lowest_free(c);
+            }
         }
         previous = &c;
     }

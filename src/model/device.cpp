@@ -68,6 +68,12 @@ Device implicit_controller(std::string type, unsigned index, std::string model) 
     return c;
 }
 
+bool is_ich9_usb_companion(const Device& d) { return d.type == "usb" && d.model.starts_with("ich9-uhci"); }
+
+bool is_ich9_usb2_controller(const Device& d) {
+    return is_ich9_usb_companion(d) || (d.type == "usb" && d.model == "ich9-ehci1");
+}
+
 std::string describe(const Device& d, std::size_t ordinal) {
     switch (d.cls) {
     case DeviceClass::Disk:

@@ -122,6 +122,11 @@ Device implicit_device(DeviceClass cls);
 // An implicit <controller type=... index=... model=...>.
 Device implicit_controller(std::string type, unsigned index, std::string model);
 
+// The controllers of an ICH9 USB2 set: the EHCI master and its UHCI
+// companions, which share one index.
+bool is_ich9_usb_companion(const Device& d);
+bool is_ich9_usb2_controller(const Device& d);
+
 // "disk 'vdb'", "interface 52:54:00:00:00:01", "controller pci 3", "video #0".
 std::string describe(const Device& device, std::size_t ordinal);
 

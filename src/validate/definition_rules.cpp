@@ -109,8 +109,6 @@ void check_pci_controllers(const Domain& domain, const MachineProfile& machine, 
     }
 }
 
-bool is_usb_companion(const Device& c) { return c.model.starts_with("ich9-uhci"); }
-bool is_usb2_set_member(const Device& c) { return c.model == "ich9-ehci1" || is_usb_companion(c); }
 
 void check_usb_controllers(const Domain& domain, Errors& errors) {
     std::map<unsigned, std::size_t> by_index;
@@ -122,8 +120,8 @@ void check_usb_controllers(const Domain& domain, Errors& errors) {
         // Any USB controller that is no companion will do as master: libvirt
         // refuses companions only when they are all the definition declares
         // (it checks before adding its own USB controller).
-        has_master |= !is_usb_companion(c) && !c.implicit;
-        if (is_usb_companion(c) && !companion) companion = i;
+        has_master |= !model::is_ich9_usb_companion(c) && !c.implicit;
+        if (model::is_ich9_usb_companion(c) && !companion) companion = i;
     }
     if (companion && !has_master)
         report(errors, domain, *companion, ErrorKind::Placement,
@@ -134,8 +132,8 @@ void check_usb_controllers(const Domain& domain, Errors& errors) {
         auto [it, fresh] = by_index.emplace(c.index.value_or(0), i);
         const Device& other = domain.devices[it->second];
         // A companion shares the index of its master, whatever the master's model.
-        const bool companions = is_usb_companion(c) || is_usb_companion(other);
-        if (!fresh && !companions && !(is_usb2_set_member(c) && is_usb2_set_member(other)))
+        const bool companions = model::is_ich9_usb_companion(c) || model::is_ich9_usb_companion(other);
+        if (!fresh && !companions && !(model::is_ich9_usb2_controller(c) && model::is_ich9_usb2_controller(other)))
             report(errors, domain, i, ErrorKind::AddressConflict,
                    fmt::format("more than one USB controller with index {}", c.index.value_or(0)));
     }
