@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,7 +14,7 @@
 namespace guestaddr::model {
 
 // One value per child element of <devices> that addressing knows about.
-enum class DeviceClass {
+enum class DeviceClass : std::uint8_t {
     Disk, Controller, Lease, Filesystem, Interface, Input, Sound, Video, Hostdev,
     Redirdev, Smartcard, Serial, Parallel, Console, Channel, Hub, Watchdog,
     Memballoon, Rng, Tpm, Nvram, Panic, Shmem, Memory, Iommu, Vsock, Crypto,
@@ -99,9 +100,11 @@ struct Device {
     std::optional<unsigned> index;  // controllers
 
     Address address;
-    std::size_t node = kNoNode;  // the XML element it came from
-    std::size_t ordinal = 0;     // its position among the devices of its element, for messages
-    static constexpr std::size_t kNoNode = static_cast<std::size_t>(-1);
+    // 32 bits each (with the fields before them, a Device fits in 256
+    // bytes, and the deque keeps two to a block).
+    std::uint32_t node = kNoNode;  // the XML element it came from
+    std::uint32_t ordinal = 0;     // its position among the devices of its element, for messages
+    static constexpr std::uint32_t kNoNode = static_cast<std::uint32_t>(-1);
 
     // The device's DeviceExtras: all empty when it has none.
     const DeviceExtras& extras() const { return extras_.get() ? *extras_.get() : kNoExtras; }

@@ -12,7 +12,7 @@ namespace {
 std::size_t enter_last(Domain& domain) {
     const std::size_t i = domain.devices.size() - 1;
     Device& d = domain.devices[i];
-    d.ordinal = domain.element_counts[d.element.str()]++;
+    d.ordinal = static_cast<std::uint32_t>(domain.element_counts[d.element.str()]++);
     domain.by_class[static_cast<std::size_t>(d.cls)].push_back(i);
     return i;
 }

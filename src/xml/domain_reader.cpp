@@ -260,7 +260,7 @@ std::size_t append_device(Document& document, model::Domain& domain, std::string
     for (pugi::xml_node c : devices.children(element.name())) last_same = c;
     pugi::xml_node added = last_same ? devices.insert_copy_after(element, last_same) : devices.append_copy(element);
     Device d = read_device(added, domain.element_counts[added.name()]);
-    d.node = document.device_nodes.size();
+    d.node = static_cast<std::uint32_t>(document.device_nodes.size());
     document.device_nodes.push_back(added);
     std::size_t index = domain.add_parsed(std::move(d));
     domain.order_parsed_lists();
@@ -268,7 +268,7 @@ std::size_t append_device(Document& document, model::Domain& domain, std::string
 }
 
 void remove_device(Document& document, model::Domain& domain, std::size_t index) {
-    const std::size_t node = domain.devices.at(index).node;
+    const std::uint32_t node = domain.devices.at(index).node;
     pugi::xml_node e = node != Device::kNoNode ? document.device_nodes[node] : pugi::xml_node();
     if (index < document.added_nodes.size()) {
         if (!e) e = document.added_nodes[index];
@@ -300,7 +300,7 @@ model::Domain read_tree(Document& document) {
         if (e.type() != pugi::node_element) continue;
         Device& d = domain.emplace_parsed(e.name());
         read_device(e, d, d.ordinal);
-        d.node = document.device_nodes.size();
+        d.node = static_cast<std::uint32_t>(document.device_nodes.size());
         document.device_nodes.push_back(e);
     }
     domain.order_parsed_lists();

@@ -193,11 +193,12 @@ AddressOverlay update_document(Document& document, const model::Domain& domain) 
         // One <address> per device (a second one in the input is dropped,
         // as libvirt reads only the first), and none where the model has
         // dropped it.
-        if (domain.devices[i].has_address()) addresses.emplace_back(nodes[i], &domain.devices[i].address);
+        if (domain.devices[i].has_address())
+            addresses.emplace_back(nodes[i].internal_object(), &domain.devices[i].address);
         else remove_children(nodes[i], "address");
     }
     put_primary_video_first(devices, domain, nodes);
-    return AddressOverlay(devices, addresses);
+    return AddressOverlay(devices, std::move(addresses));
 }
 
 }  // namespace

@@ -48,9 +48,10 @@ bool is_address(pugi::xml_node node) {
 class TextWriter {
 public:
     // Gives the text to `sink` whenever a chunk of it is ready.
-    TextWriter(const AddressOverlay& addresses, const TextSink& sink) : addresses_(addresses), sink_(sink) {
-        out_.reserve(2 * kChunk);
-    }
+    // A chunk and room to finish the piece that crosses its end: only an
+    // attribute value of more than a chunk makes the buffer grow.
+    TextWriter(const AddressOverlay& addresses, const TextSink& sink)
+        : addresses_(addresses), sink_(sink), out_(2 * kChunk, '\0') {}
 
     void element(pugi::xml_node e, std::size_t depth, bool is_device);
     void flush() {
@@ -188,7 +189,8 @@ void TextWriter::text(pugi::xml_node node) {
 }
 
 void TextWriter::element(pugi::xml_node e, std::size_t depth, bool is_device) {
-    open(e.name(), depth);
+    const std::string_view name = e.name();
+    open(name, depth);
     for (pugi::xml_attribute a : e.attributes()) attribute(a.name(), a.value());
     const Address* address = is_device ? addresses_.find(e) : nullptr;
     const auto shown = [&](pugi::xml_node child) { return address == nullptr || !is_address(child); };
@@ -206,7 +208,7 @@ void TextWriter::element(pugi::xml_node e, std::size_t depth, bool is_device) {
     put('>');
     if (children == 1 && first && is_text(first)) {
         text(first);
-        close(e.name(), depth);
+        close(name, depth);
         return;
     }
     pending_line_ = true;
@@ -218,7 +220,7 @@ void TextWriter::element(pugi::xml_node e, std::size_t depth, bool is_device) {
         // processing instructions or declarations, and refuses DOCTYPEs.
     }
     if (address != nullptr) this->address(*address, depth + 1);
-    close(e.name(), depth);
+    close(name, depth);
 }
 
 void TextWriter::address(const Address& a, std::size_t depth) {
@@ -280,17 +282,34 @@ void TextWriter::operator()(const OtherAddress& a) {
     for (const auto& [name, value] : a.attributes) attribute(name, value);
 }
 
+// Sorts a sequence made of ascending runs in O(n log runs), by merging
+// neighbouring runs until one is left. The entries come in device order, and
+// the parser allocates elements in document order a page at a time: the
+// runs are the pages (wherever the allocator put them) and the elements
+// added for implicit devices.
+template <class T>
+void sort_runs(std::vector<T>& items) {
+    std::vector<std::size_t> bounds{0};
+    for (std::size_t i = 1; i < items.size(); ++i)
+        if (items[i] < items[i - 1]) bounds.push_back(i);
+    bounds.push_back(items.size());
+    const auto at = [&](std::size_t i) { return items.begin() + static_cast<std::ptrdiff_t>(i); };
+    while (bounds.size() > 2) {
+        std::vector<std::size_t> merged{0};
+        for (std::size_t k = 2; k < bounds.size(); k += 2) {
+            std::inplace_merge(at(bounds[k - 2]), at(bounds[k - 1]), at(bounds[k]));
+            merged.push_back(bounds[k]);
+        }
+        if (bounds.size() % 2 == 0) merged.push_back(bounds.back());
+        bounds = std::move(merged);
+    }
+}
+
 }  // namespace
 
-AddressOverlay::AddressOverlay(pugi::xml_node devices, const std::vector<Entry>& entries) : devices_(devices) {
-    entries_.reserve(entries.size());
-    for (const auto& [element, address] : entries) entries_.emplace_back(element.internal_object(), address);
-    // Devices come in the order they were read, and the parser allocates
-    // elements in ascending order: mostly only the devices guestaddr added
-    // are out of order, and sorting just those is linear for the rest.
-    const auto tail = std::is_sorted_until(entries_.begin(), entries_.end());
-    std::sort(tail, entries_.end());
-    std::inplace_merge(entries_.begin(), tail, entries_.end());
+AddressOverlay::AddressOverlay(pugi::xml_node devices, std::vector<Entry> entries)
+    : devices_(devices), entries_(std::move(entries)) {
+    sort_runs(entries_);
 }
 
 const Address* AddressOverlay::find(pugi::xml_node device) const {

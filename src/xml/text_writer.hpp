@@ -25,19 +25,19 @@ namespace guestaddr::xml {
 // child, in place of any <address> children it has in the tree.
 class AddressOverlay {
 public:
-    using Entry = std::pair<pugi::xml_node, const Address*>;
+    // Keyed by pointer: comparing pugixml handles is a call.
+    using Key = const pugi::xml_node_struct*;
+    using Entry = std::pair<Key, const Address*>;
     // `devices`: the element whose children the entries are.
-    AddressOverlay(pugi::xml_node devices, const std::vector<Entry>& entries);
+    AddressOverlay(pugi::xml_node devices, std::vector<Entry> entries);
 
     bool covers_children_of(pugi::xml_node element) const { return element == devices_; }
     const Address* find(pugi::xml_node device) const;
 
 private:
-    using Key = const pugi::xml_node_struct*;
     pugi::xml_node devices_;
-    // Sorted by element, for halving searches without a hash map's
-    // allocations; keyed by pointer, as comparing pugixml handles is a call.
-    std::vector<std::pair<Key, const Address*>> entries_;
+    // Sorted by element, for halving searches without a hash map's allocations.
+    std::vector<Entry> entries_;
 };
 
 // Where the text goes, a piece at a time.

@@ -77,9 +77,9 @@ TEST(TextWriter, TheModelAddressReplacesTheTreesAndComesLast) {
     const Address drive = DriveAddress{0, 0, 0, 1};
     const Address pci = PciAddress{0, 0, 2, 0, Multifunction::On};
     const Address usb = UsbAddress{1, {2, 3}};
-    const xml::AddressOverlay overlay(devices, {{devices.child("disk"), &drive},
-                                                {devices.child("video"), &pci},
-                                                {devices.child("serial"), &usb}});
+    const xml::AddressOverlay overlay(devices, {{devices.child("disk").internal_object(), &drive},
+                                                {devices.child("video").internal_object(), &pci},
+                                                {devices.child("serial").internal_object(), &usb}});
     EXPECT_EQ(xml::write_text(tree.document, overlay),
               "<devices>\n"
               "  <disk>\n"
