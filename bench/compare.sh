@@ -45,19 +45,26 @@ now_us() { local t="${EPOCHREALTIME/./}"; echo "${t#0}"; }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1e3}'; }
 
-# median_ms RUNS COMMAND...: the median wall time of RUNS runs, in ms.
-median_ms() {
-    local runs="$1"; shift
-    local times=() t0
+# time_pair RUNS XML: the median wall times, in ms, of guestaddr assign
+# (in $ga) and of the floor (in $fl). The two run alternately, so that both
+# meet the same machine: on a shared VM, a quiet moment for one and a busy one
+# for the other would make their ratio a measure of the neighbours.
+time_pair() {
+    local runs="$1" xml="$2"
+    local ga_times=() fl_times=() t0
     for _ in $(seq "$runs"); do
         t0=$EPOCHREALTIME
-        "$@" > /dev/null
-        times+=($(( $(now_us) - ${t0/./} )))
+        "$guestaddr" assign "$xml" > /dev/null
+        ga_times+=($(( $(now_us) - ${t0/./} )))
+        t0=$EPOCHREALTIME
+        "$floor" "$xml" > /dev/null
+        fl_times+=($(( $(now_us) - ${t0/./} )))
     done
-    median "${times[@]}"
+    ga=$(median "${ga_times[@]}")
+    fl=$(median "${fl_times[@]}")
 }
 
-runs_for() { if [ "$1" -le 1000 ]; then echo 15; elif [ "$1" -le 10000 ]; then echo 5; else echo 3; fi; }
+runs_for() { if [ "$1" -le 1000 ]; then echo 15; elif [ "$1" -le 10000 ]; then echo 11; else echo 5; fi; }
 
 # One libvirt round: define under a fresh name, dump; the undefine is not timed.
 libvirt_define_dump() {
@@ -100,8 +107,7 @@ for machine in "${machines[@]}"; do
         "$make_guest" "$n" "$machine" > "$xml"
         runs=$(runs_for "$n")
         "$guestaddr" assign "$xml" > "$work/guestaddr-out.xml"
-        ga=$(median_ms "$runs" "$guestaddr" assign "$xml")
-        fl=$(median_ms "$runs" "$floor" "$xml")
+        time_pair "$runs" "$xml"
         lv="-"; same="-"
         if [ "$n" -le "$libvirt_max" ]; then
             lv=$(libvirt_ms "$(( runs < 5 ? runs : 5 ))" "$xml")
