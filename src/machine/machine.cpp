@@ -1,8 +1,10 @@
 #include "machine/machine.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "guestaddr/error.hpp"
 #include "machine/qemu_7_2.hpp"
@@ -14,10 +16,20 @@ namespace {
     throw Failure(Error{ErrorKind::Unsupported, "", std::move(message)});
 }
 
+// The emulators guestaddr knows, one per QEMU system binary.
+using EmulatorTable = const EmulatorCapabilities& (*)();
+constexpr EmulatorTable kEmulators[] = {
+    qemu_7_2_x86,
+};
+
 const EmulatorCapabilities& emulator_for(std::string_view arch) {
-    const EmulatorCapabilities& x86 = qemu_7_2_x86();
-    if (std::ranges::find(x86.arches, arch) != x86.arches.end()) return x86;
-    unsupported(fmt::format("architecture '{}' is not supported (guestaddr knows x86_64 and i686)", arch));
+    std::vector<std::string_view> known;
+    for (EmulatorTable table : kEmulators) {
+        const EmulatorCapabilities& caps = table();
+        if (std::ranges::find(caps.arches, arch) != caps.arches.end()) return caps;
+        known.insert(known.end(), caps.arches.begin(), caps.arches.end());
+    }
+    unsupported(fmt::format("architecture '{}' is not supported (guestaddr knows {})", arch, fmt::join(known, ", ")));
 }
 
 }  // namespace
