@@ -50,6 +50,8 @@ struct DeviceExtras {
     Text source_key;                           // hostdev identity (for messages)
     Text alias;                                // <alias name>
     Text target_model;                         // serial <target><model name>
+    std::optional<bool> intremap;              // IOMMU <driver intremap>
+    std::optional<bool> eim;                   // IOMMU <driver eim>
 };
 
 // A value on the heap that is copied with its owner: the owner stays a plain
@@ -84,6 +86,7 @@ struct Device {
     bool leads_its_kind = false;  // an implicit device that goes before the others of its element
     bool discarded = false;       // an element libvirt 9.0 does not keep (it drops <crypto>)
     bool hotplugged = false;      // being plugged into a running guest: needs a hot-pluggable slot
+    bool has_source = false;      // a disk's <source> names something (a file, a device, a host...)
     Text element;                 // tag name as written
 
     // Generic descriptors; which ones mean something depends on the class:

@@ -24,6 +24,11 @@ struct Domain {
     unsigned numa_cells = 0;
     unsigned memory_slots = 0;
     bool acpi = false;  // <features><acpi/>
+    // All guest memory is shared with other processes: <memoryBacking><access
+    // mode='shared'/>, unless a NUMA cell says otherwise, or memAccess='shared'
+    // on every cell. (vhost-user backends map the guest's memory.)
+    bool shared_memory = false;
+    std::string ioapic_driver;  // <features><ioapic driver>
 
     // Every device, in document order; implicit devices are appended. A
     // deque, as appending then never moves the devices already there.

@@ -459,6 +459,26 @@ void check_usb_disabled(const Domain& domain, Errors& errors) {
     }
 }
 
+// What a device needs from the host side of the guest: a disk, something to
+// read; vhost-user backends (virtiofs, vhost-user disks), guest memory they
+// can map; intel interrupt remapping, the I/O APIC emulated by QEMU.
+void check_backends(const Domain& domain, Errors& errors) {
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        const Device& d = domain.devices[i];
+        auto refuse = [&](std::string message) { report(errors, domain, i, ErrorKind::Unsupported, std::move(message)); };
+        const bool vhost_user = (d.cls == DeviceClass::Filesystem && d.device_kind == "virtiofs") ||
+                                (d.cls == DeviceClass::Disk && d.type == "vhostuser");
+        if (d.cls == DeviceClass::Disk && (d.device_kind == "disk" || d.device_kind == "lun") && !d.has_source)
+            refuse("the disk has no source");
+        else if (vhost_user && !domain.shared_memory)
+            refuse("a vhost-user backend needs shared guest memory (<memoryBacking><access mode='shared'/>)");
+        else if (d.cls == DeviceClass::Iommu && d.extras().intremap.value_or(false) && domain.ioapic_driver != "qemu")
+            refuse("IOMMU interrupt remapping needs the split I/O APIC (<features><ioapic driver='qemu'/>)");
+        else if (d.cls == DeviceClass::Iommu && d.extras().eim.value_or(false) && !d.extras().intremap.value_or(false))
+            refuse("IOMMU eim needs interrupt remapping (intremap='on')");
+    }
+}
+
 }  // namespace
 
 std::vector<Error> broken_definition_rules(const Domain& domain, const MachineProfile& machine) {
@@ -480,6 +500,7 @@ std::vector<Error> broken_definition_rules(const Domain& domain, const MachinePr
     check_user_aliases(domain, errors);
     check_memory_hotplug(domain, errors);
     check_device_rules(domain, errors);
+    check_backends(domain, errors);
     return errors;
 }
 

@@ -81,6 +81,29 @@ std::string hostdev_key(const pugi::xml_node& e) {
     return key;
 }
 
+// A <source> with a non-empty attribute: a file, a device, a protocol, a
+// pool... (an empty <source/> is no source).
+bool names_something(const pugi::xml_node& source) {
+    for (pugi::xml_attribute a : source.attributes())
+        if (*a.value() != '\0') return true;
+    return false;
+}
+
+std::optional<bool> on_off(const pugi::xml_attribute& a) {
+    const std::string_view value = a.value();
+    if (value == "on") return true;
+    if (value == "off") return false;
+    return std::nullopt;
+}
+
+void read_iommu_driver(const pugi::xml_node& driver, Device& d) {
+    const std::optional<bool> intremap = on_off(driver.attribute("intremap"));
+    const std::optional<bool> eim = on_off(driver.attribute("eim"));
+    if (!intremap && !eim) return;
+    d.edit_extras().intremap = intremap;
+    d.edit_extras().eim = eim;
+}
+
 void read_fields(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     d.type = e.attribute("type").value();
     if (pugi::xml_attribute alias = e.child("alias").attribute("name")) d.edit_extras().alias = alias.value();
@@ -91,6 +114,7 @@ void read_fields(const pugi::xml_node& e, Device& d, const DeviceName& who) {
         d.target_index = model::disk_name_index(d.target_dev);
         d.bus = e.child("target").attribute("bus").value();
         d.model = e.attribute("model").value();
+        d.has_source = names_something(e.child("source"));
         break;
     case DeviceClass::Controller:
         read_controller(e, d, who);
@@ -125,6 +149,10 @@ void read_fields(const pugi::xml_node& e, Device& d, const DeviceName& who) {
         break;
     case DeviceClass::Smartcard:
         d.device_kind = e.attribute("mode").value();
+        break;
+    case DeviceClass::Iommu:
+        d.model = e.attribute("model").value();
+        read_iommu_driver(e.child("driver"), d);
         break;
     case DeviceClass::Memory:
         d.model = e.attribute("model").value();
@@ -196,6 +224,19 @@ unsigned count_numa_cells(const pugi::xml_node& root) {
     return n;
 }
 
+// Each NUMA cell's memory is as its memAccess says, else as <memoryBacking>
+// says; without cells, all memory is as <memoryBacking> says.
+bool memory_is_shared(const pugi::xml_node& root) {
+    const std::string_view backing = root.child("memoryBacking").child("access").attribute("mode").value();
+    bool shared = backing == "shared";
+    for (pugi::xml_node cell : root.child("cpu").child("numa").children("cell")) {
+        const pugi::xml_attribute access = cell.attribute("memAccess");
+        if (std::string_view(access ? access.value() : backing.data()) != "shared") return false;
+        shared = true;
+    }
+    return shared;
+}
+
 void read_header(const pugi::xml_node& root, model::Domain& domain) {
     domain.virt_type = root.attribute("type").value();
     domain.name = root.child("name").text().get();
@@ -206,6 +247,8 @@ void read_header(const pugi::xml_node& root, model::Domain& domain) {
     if (auto v = parse_unsigned(root.child("vcpu").text().get(), Radix::Decimal)) domain.vcpus = *v;
     domain.numa_cells = count_numa_cells(root);
     domain.acpi = static_cast<bool>(root.child("features").child("acpi"));
+    domain.shared_memory = memory_is_shared(root);
+    domain.ioapic_driver = root.child("features").child("ioapic").attribute("driver").value();
     if (auto s = parse_unsigned(root.child("maxMemory").attribute("slots").value(), Radix::Decimal))
         domain.memory_slots = *s;
 }
