@@ -81,7 +81,7 @@ TEST(Detach, FindsInterfacesByMacWhateverTheCase) {
 }
 
 TEST(Detach, FindsDisksByTarget) {
-    Definition d = reparsed(assigned("q35", "<disk type='file'><target dev='vdb' bus='virtio'/></disk>"));
+    Definition d = reparsed(assigned("q35", "<disk type='file'><source file='/var/lib/b.img'/><target dev='vdb' bus='virtio'/></disk>"));
     auto index = find_device(d, "<disk><target dev='vdb'/></disk>");
     ASSERT_TRUE(index.ok());
     EXPECT_EQ(d.domain().describe(*index), "disk 'vdb'");
@@ -134,7 +134,7 @@ TEST(Attach, AFirstSerialGetsAMirroringConsole) {
 }
 
 TEST(Detach, AttachThenDetachGivesBackTheDefinition) {
-    Definition d = reparsed(assigned("q35", "<disk type='file'><target dev='vda' bus='virtio'/></disk>"));
+    Definition d = reparsed(assigned("q35", "<disk type='file'><source file='/var/lib/a.img'/><target dev='vda' bus='virtio'/></disk>"));
     const std::string before = format(d);
     auto attached = attach(reparsed(d), kNic, Plug::Cold);
     ASSERT_TRUE(attached.ok());

@@ -72,7 +72,7 @@ TEST(RoundTrip, FormattingInPiecesGivesTheSameTextInBoundedPieces) {
 
 TEST(RoundTrip, ParsingInPlaceReadsTheSameDefinition) {
     const std::string text =
-        format(assigned("pc", "<interface type='user'/><disk type='file'><target dev='sdb'/></disk>"));
+        format(assigned("pc", "<interface type='user'/><disk type='file'><source file='/b.img'/><target dev='sdb'/></disk>"));
     auto in_place = parse_in_place(text);
     auto copied = parse(text);
     ASSERT_TRUE(in_place.ok());
