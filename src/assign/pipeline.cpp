@@ -27,7 +27,7 @@ void assign_all(model::Domain& domain) {
     assign_virtio_serial_addresses(domain);
     assign_spapr_vio_addresses(domain);
     assign_ccw_addresses(domain, machine);
-    const std::vector<WrittenZpci> zpci = written_zpci_ids(domain);
+    const ZpciBefore zpci = zpci_before_pci_assignment(domain);
     assign_pci_addresses(domain, machine);
     assign_zpci_ids(domain, machine, zpci);
     assign_usb_addresses(domain, machine);

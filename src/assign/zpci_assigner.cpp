@@ -41,23 +41,23 @@ private:
 
 }  // namespace
 
-std::vector<WrittenZpci> written_zpci_ids(const model::Domain& domain) {
-    std::vector<WrittenZpci> written;
+ZpciBefore zpci_before_pci_assignment(const model::Domain& domain) {
+    ZpciBefore before;
+    before.devices = domain.devices.size();
     for (std::size_t i = 0; i < domain.devices.size(); ++i)
         if (const PciAddress* a = domain.devices[i].pci(); a && (a->zpci_uid || a->zpci_fid))
-            written.push_back({i, a->zpci_uid, a->zpci_fid});
-    return written;
+            before.written.push_back({i, a->zpci_uid, a->zpci_fid});
+    return before;
 }
 
-void assign_zpci_ids(model::Domain& domain, const machine::MachineProfile& machine,
-                     const std::vector<WrittenZpci>& written) {
+void assign_zpci_ids(model::Domain& domain, const machine::MachineProfile& machine, const ZpciBefore& before) {
     if (!machine.is_s390()) {
-        if (!written.empty())
-            throw Failure(Error{ErrorKind::Unsupported, domain.describe(written.front().device),
+        if (!before.written.empty())
+            throw Failure(Error{ErrorKind::Unsupported, domain.describe(before.written.front().device),
                                 "zPCI ids (<zpci>) are only for s390x guests"});
         return;
     }
-    for (const WrittenZpci& w : written)
+    for (const ZpciBefore::Written& w : before.written)
         if (auto* a = std::get_if<PciAddress>(&domain.devices[w.device].address)) {
             a->zpci_uid = w.uid;
             a->zpci_fid = w.fid;
@@ -70,6 +70,7 @@ void assign_zpci_ids(model::Domain& domain, const machine::MachineProfile& machi
     const std::vector<std::size_t> order = model::device_iteration_order(domain);
     for (const bool with_written_ids : {true, false}) {
         for (std::size_t i : order) {
+            if (i >= before.devices) continue;
             PciAddress* a = std::get_if<PciAddress>(&domain.devices[i].address);
             if (a == nullptr || a->is_empty() || (a->zpci_uid || a->zpci_fid) != with_written_ids) continue;
             if (a->zpci_uid) uids.reserve(domain, i, *a->zpci_uid);

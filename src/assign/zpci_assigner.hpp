@@ -13,18 +13,22 @@
 
 namespace guestaddr::assigners {
 
-struct WrittenZpci {
-    std::size_t device = 0;
-    std::optional<unsigned> uid;
-    std::optional<unsigned> fid;
+// What zPCI assignment needs to know from before PCI assignment, which
+// writes new PCI addresses without ids and adds the controllers it needs.
+struct ZpciBefore {
+    struct Written {
+        std::size_t device = 0;
+        std::optional<unsigned> uid;
+        std::optional<unsigned> fid;
+    };
+    std::vector<Written> written;  // the ids in the definition
+    std::size_t devices = 0;       // the devices there were
 };
 
-// The ids written in the definition, taken before PCI assignment (which
-// writes new PCI addresses without them).
-std::vector<WrittenZpci> written_zpci_ids(const model::Domain& domain);
+ZpciBefore zpci_before_pci_assignment(const model::Domain& domain);
 
-// After PCI assignment: every PCI function of an s390x guest gets its ids.
-void assign_zpci_ids(model::Domain& domain, const machine::MachineProfile& machine,
-                     const std::vector<WrittenZpci>& written);
+// After PCI assignment: every PCI function of an s390x guest gets its ids,
+// except the controllers PCI assignment added (libvirt gives them none).
+void assign_zpci_ids(model::Domain& domain, const machine::MachineProfile& machine, const ZpciBefore& before);
 
 }  // namespace guestaddr::assigners
