@@ -67,7 +67,7 @@ bool sits_on_ccw(const Device& d) {
     case DeviceClass::Interface: return d.type != "hostdev" && d.model.starts_with("virtio");
     case DeviceClass::Controller:
         return d.type == "virtio-serial" || (d.type == "scsi" && d.model.starts_with("virtio"));
-    case DeviceClass::Hostdev: return d.type == "ccw" || (d.type == "mdev" && d.model == "vfio-ccw");
+    case DeviceClass::Hostdev: return (d.type == "mdev" && d.model == "vfio-ccw") || d.type == "scsi_host";
     case DeviceClass::Input: return d.bus == "virtio";
     case DeviceClass::Video: return d.model == "virtio";
     case DeviceClass::Memballoon:

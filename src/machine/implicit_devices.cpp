@@ -130,7 +130,7 @@ void add_controllers_up_to(Domain& domain, const std::string& controller_type, s
 void add_implicit_devices(Domain& domain, const MachineProfile& machine) {
     add_machine_defaults(domain, machine);
     if (!machine.is_s390()) add_ps2_inputs(domain);
-    add_disk_controllers(domain, "scsi", "scsi", machine.is_s390() ? "virtio-scsi" : "lsilogic");
+    add_disk_controllers(domain, "scsi", "scsi", machine.implicit_scsi_model());
     add_disk_controllers(domain, "fdc", "fdc", "");
     add_disk_controllers(domain, "ide", "ide", "");
     add_disk_controllers(domain, "sata", "sata", "");

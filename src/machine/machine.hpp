@@ -19,6 +19,8 @@ struct MachineProfile {
     // s390-ccw-virtio: virtio devices sit on the channel subsystem (CCW);
     // PCI is zPCI, a flat pci-root.
     bool is_s390() const { return chipset == Chipset::S390Ccw; }
+    // The model of the SCSI controllers libvirt adds for disks and host devices.
+    const char* implicit_scsi_model() const { return is_s390() ? "virtio-scsi" : "lsilogic"; }
 };
 
 // The arch of a definition that names none (libvirt takes the host's).

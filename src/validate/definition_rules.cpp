@@ -103,7 +103,7 @@ void check_pci_controllers(const Domain& domain, const MachineProfile& machine, 
             report(errors, domain, i, ErrorKind::AddressConflict, fmt::format("more than one PCI controller with index {}", index));
         if (c.model == "pcie-expander-bus" && !machine.has_pcie_root())
             report(errors, domain, i, ErrorKind::Unsupported, "pcie-expander-bus controllers need a q35 machine type");
-        if (c.model == "pci-expander-bus" && !machine.has_pci_root())
+        if (c.model == "pci-expander-bus" && machine.chipset != machine::Chipset::I440fx)
             report(errors, domain, i, ErrorKind::Unsupported, "pci-expander-bus controllers need an i440fx machine type");
         if (std::optional<std::string> undefined = undefined_numa_node(domain, c))
             report(errors, domain, i, ErrorKind::Placement, *undefined);
@@ -426,6 +426,7 @@ std::optional<AddressRule> address_rule(const Device& d) {
     case DeviceClass::Panic:
         if (d.model.empty() || d.model == "isa") return AddressRule{"isa", "an ISA panic device"};
         if (d.model == "hyperv") return AddressRule{"", "a hyperv panic device"};
+        if (d.model == "s390") return AddressRule{"", "an s390 panic device"};
         break;
     case DeviceClass::Watchdog:
         // diag288 is a hypervisor call, not a device on a bus.
