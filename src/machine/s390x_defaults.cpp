@@ -18,6 +18,9 @@ void fill_s390x_device_defaults(model::Domain& domain) {
         if (d.cls == DeviceClass::Serial && (d.target_type.empty() || d.target_type == "isa-serial"))
             d.target_type = "sclp-serial";
         if (d.cls == DeviceClass::Panic && d.model.empty()) d.model = "s390";
+        // A crypto adapter (vfio-ap) is on no bus: a request for a PCI address is dropped.
+        if (d.cls == DeviceClass::Hostdev && d.type == "mdev" && d.model == "vfio-ap" && d.pci() && d.pci()->is_empty())
+            d.address = {};
     }
 }
 

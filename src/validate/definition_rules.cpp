@@ -232,6 +232,8 @@ void check_single_instances(const Domain& domain, const MachineProfile& machine,
     std::vector<std::size_t> balloons = domain.of_class(DeviceClass::Memballoon);
     if (balloons.size() > 1)
         report(errors, domain, balloons[1], ErrorKind::Unsupported, "only a single memory balloon device is supported");
+    std::vector<std::size_t> vsocks = domain.of_class(DeviceClass::Vsock);
+    if (vsocks.size() > 1) report(errors, domain, vsocks[1], ErrorKind::Unsupported, "only a single vsock device is supported");
     std::vector<std::size_t> iommus = domain.of_class(DeviceClass::Iommu);
     if (iommus.size() > 1) report(errors, domain, iommus[1], ErrorKind::Unsupported, "only a single IOMMU device is supported");
     std::vector<std::size_t> tpms = domain.of_class(DeviceClass::Tpm);
@@ -416,6 +418,7 @@ std::optional<AddressRule> address_rule(const Device& d) {
         if (d.device_kind == "capabilities") break;
         if (d.type == "usb") return AddressRule{"usb", "a USB host device"};
         if (d.type == "scsi") return AddressRule{"drive", "a SCSI host device"};
+        if (d.type == "mdev" && d.model == "vfio-ccw") return AddressRule{"ccw", "a vfio-ccw mediated device"};
         break;
     case DeviceClass::Serial:
         if (d.target_type == "isa-serial") return AddressRule{"isa", "an isa-serial port"};

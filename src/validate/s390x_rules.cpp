@@ -42,7 +42,7 @@ std::string missing_in_qemu(const Device& d) {
 // The problem with a device on s390x, if it has one.
 std::optional<Error> s390x_problem(const Device& d) {
     if (std::string missing = missing_in_qemu(d); !missing.empty())
-        return Error{ErrorKind::Unsupported, "", fmt::format("QEMU for s390x has no {}", missing)};
+        return Error{ErrorKind::Unsupported, "", fmt::format("QEMU for s390x lacks {}", missing)};
     // libvirt gives every s390x input the virtio bus, which an evdev input cannot have.
     if (d.cls == DeviceClass::Input && d.type == "evdev")
         return Error{ErrorKind::Unsupported, "", "an evdev input cannot be given to an s390x guest (it would need a bus)"};
