@@ -37,8 +37,11 @@ const OtherAddress* ccw_address(const Device& d) {
     throw Failure(Error{kind, domain.describe(i), std::move(message)});
 }
 
-// The written address, or nullopt for a bare <address type='ccw'/> (which
-// asks for one). cssid, ssid and devno go together.
+// A bare <address type='ccw'/> asks for an address, as no address does.
+bool is_bare(const OtherAddress& a) { return !a.attribute("cssid") && !a.attribute("ssid") && !a.attribute("devno"); }
+
+// The written address, or nullopt for a bare one. cssid, ssid and devno go
+// together.
 std::optional<CcwId> written_id(const Domain& domain, std::size_t i, const OtherAddress& a) {
     constexpr std::array<std::string_view, 3> kParts{"cssid", "ssid", "devno"};
     std::array<std::optional<std::string_view>, 3> text;
@@ -82,16 +85,14 @@ bool wants_ccw_address(const Device& d) {
     if (d.discarded || !sits_on_ccw(d)) return false;
     if (!d.has_address()) return true;
     const OtherAddress* a = ccw_address(d);
-    return a != nullptr && a->attributes.empty();
+    return a != nullptr && is_bare(*a);
 }
-
-std::string devno_text(unsigned devno) { return fmt::format("{:#06x}", devno); }
 
 OtherAddress make_address(const CcwId& id) {
     return OtherAddress{"ccw",
                         {{"cssid", fmt::format("{:#x}", id.cssid)},
                          {"ssid", fmt::format("{:#x}", id.ssid)},
-                         {"devno", devno_text(id.devno)}}};
+                         {"devno", fmt::format("{:#06x}", id.devno)}}};
 }
 
 std::set<CcwId> reserve_written_addresses(Domain& domain, const std::vector<std::size_t>& order) {
