@@ -35,6 +35,7 @@ std::string missing_in_qemu(const Device& d) {
     case DeviceClass::Tpm: return "TPMs";
     case DeviceClass::Nvram: return "the pSeries NVRAM";
     case DeviceClass::Smartcard: return "smartcards";
+    case DeviceClass::Parallel: return "parallel ports";
     default: return "";
     }
 }
