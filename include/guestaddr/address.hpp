@@ -22,6 +22,10 @@ struct PciAddress {
     unsigned slot = 0;
     unsigned function = 0;
     Multifunction multifunction = Multifunction::Absent;
+    // The zPCI identity of the function on s390x (<zpci uid fid>), which the
+    // guest sees instead of bus, slot and function; absent elsewhere.
+    std::optional<unsigned> zpci_uid = std::nullopt;
+    std::optional<unsigned> zpci_fid = std::nullopt;
 
     // An all-zero domain/bus/slot means "assign one for me" (libvirt's rule).
     bool is_empty() const { return domain == 0 && bus == 0 && slot == 0; }

@@ -1,13 +1,13 @@
 #include "assign/pci_assigner.hpp"
 
 #include <algorithm>
-#include <array>
 
 #include <fmt/format.h>
 
 #include "assign/pci_chipset.hpp"
 #include "assign/pci_walk.hpp"
 #include "guestaddr/error.hpp"
+#include "model/device_order.hpp"
 #include "topology/controller_rules.hpp"
 #include "topology/device_rules.hpp"
 #include "topology/pci_address_set.hpp"
@@ -44,30 +44,10 @@ bool is_piix3_function(const Device& d, const PciAddress& a) {
     return d.type == "usb" && d.model == "piix3-uhci" && a.function == 2;
 }
 
-// libvirt visits devices kind by kind in this order when it reserves the
-// addresses a definition has; the order matters because the first device
-// reserved in a slot decides whether root ports may share it.
-constexpr std::array kCollectOrder{
-    DeviceClass::Disk,    DeviceClass::Interface, DeviceClass::Sound,      DeviceClass::Hostdev,
-    DeviceClass::Video,   DeviceClass::Controller, DeviceClass::Smartcard, DeviceClass::Serial,
-    DeviceClass::Parallel, DeviceClass::Channel,  DeviceClass::Console,    DeviceClass::Input,
-    DeviceClass::Filesystem, DeviceClass::Watchdog, DeviceClass::Memballoon, DeviceClass::Rng,
-    DeviceClass::Nvram,   DeviceClass::Hub,       DeviceClass::Shmem,      DeviceClass::Tpm,
-    DeviceClass::Memory,  DeviceClass::Redirdev,  DeviceClass::Iommu,      DeviceClass::Vsock,
-    DeviceClass::Panic,   DeviceClass::Lease,     DeviceClass::Graphics,   DeviceClass::Audio,
-    DeviceClass::Crypto,  DeviceClass::Other,
-};
-
-std::vector<std::size_t> collect_order(const Domain& domain) {
-    std::vector<std::size_t> order;
-    order.reserve(domain.devices.size());
-    for (DeviceClass cls : kCollectOrder)
-        for (std::size_t i : domain.of_class(cls)) order.push_back(i);
-    return order;
-}
-
+// The order matters: the first device reserved in a slot decides whether
+// root ports may share it.
 void collect_explicit_addresses(Domain& domain, PciAddressSet& set, const machine::MachineProfile& machine) {
-    for (std::size_t i : collect_order(domain)) {
+    for (std::size_t i : model::device_iteration_order(domain)) {
         Device& d = domain.devices[i];
         const PciAddress* a = d.pci();
         if (a == nullptr || a->is_empty()) continue;

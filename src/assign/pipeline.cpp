@@ -1,11 +1,13 @@
 #include "assign/pipeline.hpp"
 
+#include "assign/ccw_assigner.hpp"
 #include "assign/dimm_assigner.hpp"
 #include "assign/drive_assigner.hpp"
 #include "assign/pci_assigner.hpp"
 #include "assign/spapr_vio_assigner.hpp"
 #include "assign/usb_assigner.hpp"
 #include "assign/virtio_serial_assigner.hpp"
+#include "assign/zpci_assigner.hpp"
 #include "machine/device_defaults.hpp"
 #include "machine/implicit_devices.hpp"
 #include "machine/machine.hpp"
@@ -24,7 +26,10 @@ void assign_all(model::Domain& domain) {
     validation::check_definition_rules(domain, machine);
     assign_virtio_serial_addresses(domain);
     assign_spapr_vio_addresses(domain);
+    assign_ccw_addresses(domain, machine);
+    const ZpciBefore zpci = zpci_before_pci_assignment(domain);
     assign_pci_addresses(domain, machine);
+    assign_zpci_ids(domain, machine, zpci);
     assign_usb_addresses(domain, machine);
     assign_dimm_slots(domain);
     machine::mirror_console_address(domain);

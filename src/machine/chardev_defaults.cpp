@@ -75,8 +75,9 @@ void fill_consoles(Domain& domain, const std::vector<std::size_t>& consoles) {
     for (std::size_t n = 0; n < consoles.size(); ++n) {
         Device& c = domain.devices[consoles[n]];
         if (c.target_type.empty()) c.target_type = "serial";
-        // libvirt numbers virtio consoles by position, whatever the input says.
-        if (c.target_type == "virtio") c.target_port = static_cast<unsigned>(n);
+        // libvirt numbers the consoles that are no serial port (virtio, and
+        // SCLP on s390x) by position, whatever the input says.
+        if (c.target_type != "serial") c.target_port = static_cast<unsigned>(n);
     }
 }
 
@@ -91,12 +92,13 @@ Device serial_like(const Device& source, std::string target_type, unsigned port)
 // The first console and the first serial port are one device to the
 // guest; libvirt writes both sides of the pair.
 void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& serials,
-                              const std::vector<std::size_t>& consoles) {
+                              const std::vector<std::size_t>& consoles, const MachineProfile& machine) {
     if (!consoles.empty() && domain.devices[consoles.front()].target_type == "serial") {
         Device& console = domain.devices[consoles.front()];
         if (serials.empty()) {
-            Device serial = serial_like(console, "isa-serial", 0);
-            serial.edit_extras().target_model = "isa-serial";
+            const std::string type = machine.is_s390() ? "sclp-serial" : "isa-serial";
+            Device serial = serial_like(console, type, 0);
+            serial.edit_extras().target_model = std::string(serial_target_model(type));
             serial.address = console.address;  // libvirt copies the whole console, address included
             console.target_port = 0;
             domain.add_implicit(std::move(serial));
@@ -109,7 +111,7 @@ void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& se
     }
     if (serials.empty()) return;
     const model::Text& first_type = domain.devices[serials.front()].target_type;
-    if (first_type != "isa-serial" && first_type != "system-serial") return;
+    if (first_type != "isa-serial" && first_type != "system-serial" && first_type != "sclp-serial") return;
     const Device& first = domain.devices[serials.front()];
     Device console = serial_like(first, "serial", first.target_port.value_or(0));
     console.cls = DeviceClass::Console;
@@ -140,7 +142,13 @@ bool mirrors_first_serial(const Domain& domain, std::size_t console, std::size_t
 std::string_view serial_target_model(std::string_view target_type) {
     if (target_type == "isa-debug") return "isa-debugcon";
     if (target_type == "system-serial") return "";
+    if (target_type == "sclp-serial") return "sclpconsole";
     return target_type;
+}
+
+bool serial_target_model_fits(std::string_view target_type, std::string_view model) {
+    // The SCLP serial is the line-mode console (sclplmconsole) as well.
+    return model == serial_target_model(target_type) || (target_type == "sclp-serial" && model == "sclplmconsole");
 }
 
 void mirror_console_address(Domain& domain) {
@@ -151,13 +159,13 @@ void mirror_console_address(Domain& domain) {
         domain.devices[consoles.front()].address = domain.devices[serials.front()].address;
 }
 
-void fill_chardev_defaults(Domain& domain) {
+void fill_chardev_defaults(Domain& domain, const MachineProfile& machine) {
     number_parallel_ports(domain);
     const std::vector<std::size_t> serials = domain.of_class(DeviceClass::Serial);
     const std::vector<std::size_t> consoles = domain.of_class(DeviceClass::Console);
     fill_serials(domain, serials);
     fill_consoles(domain, consoles);
-    pair_console_with_serial(domain, serials, consoles);
+    pair_console_with_serial(domain, serials, consoles, machine);
 }
 
 }  // namespace guestaddr::machine

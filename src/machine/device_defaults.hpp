@@ -18,10 +18,12 @@ void fill_controller_indexes(model::Domain& domain);
 
 // Serial target types and ports, console targets, and the console that
 // mirrors the first serial port (chardev_defaults.cpp).
-void fill_chardev_defaults(model::Domain& domain);
+void fill_chardev_defaults(model::Domain& domain, const MachineProfile& machine);
 
-// The <model name> of a serial port's target type on x86 ("" for none).
+// The <model name> of a serial port's target type ("" for none).
 std::string_view serial_target_model(std::string_view target_type);
+// Whether a serial port of that target type can have that <model name>.
+bool serial_target_model_fits(std::string_view target_type, std::string_view model);
 
 // The first console mirrors the first serial port: after assignment it
 // carries the serial's address too, as libvirt writes it.

@@ -7,15 +7,20 @@
 
 namespace guestaddr::machine {
 
-enum class Chipset { I440fx, Q35, Isapc, Microvm, None };
+enum class Chipset { I440fx, Q35, Isapc, Microvm, S390Ccw, None };
 
 struct MachineProfile {
     std::string canonical;  // e.g. pc-q35-7.2
     Chipset chipset = Chipset::None;
 
-    bool has_pci() const { return chipset == Chipset::I440fx || chipset == Chipset::Q35; }
+    bool has_pci() const { return chipset == Chipset::I440fx || chipset == Chipset::Q35 || is_s390(); }
     bool has_pcie_root() const { return chipset == Chipset::Q35; }
-    bool has_pci_root() const { return chipset == Chipset::I440fx; }
+    bool has_pci_root() const { return chipset == Chipset::I440fx || is_s390(); }
+    // s390-ccw-virtio: virtio devices sit on the channel subsystem (CCW);
+    // PCI is zPCI, a flat pci-root.
+    bool is_s390() const { return chipset == Chipset::S390Ccw; }
+    // The model of the SCSI controllers libvirt adds for disks and host devices.
+    const char* implicit_scsi_model() const { return is_s390() ? "virtio-scsi" : "lsilogic"; }
 };
 
 // The arch of a definition that names none (libvirt takes the host's).

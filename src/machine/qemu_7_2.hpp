@@ -28,5 +28,7 @@ struct EmulatorCapabilities {
 
 // qemu-system-x86_64 / qemu-system-i386 7.2.
 const EmulatorCapabilities& qemu_7_2_x86();
+// qemu-system-s390x 7.2 (qemu_7_2_s390x.cpp).
+const EmulatorCapabilities& qemu_7_2_s390x();
 
 }  // namespace guestaddr::machine

@@ -103,6 +103,8 @@ std::optional<PciKind> by_model(const Device& d) {
 
 PciKind hostdev_kind(const Device& d) {
     if (d.device_kind != "subsystem") return PciKind::None;
+    // Mediated channel (vfio-ccw) and crypto (vfio-ap) devices of s390x are no PCI devices.
+    if (d.type == "mdev" && (d.model == "vfio-ccw" || d.model == "vfio-ap")) return PciKind::None;
     if (d.type == "pci" || d.type == "mdev") return PciKind::Pcie;  // host config space is never read
     if (d.type == "scsi_host") return PciKind::Virtio;
     return PciKind::None;

@@ -9,6 +9,7 @@
 #include "assign/dimm_assigner.hpp"
 #include "machine/device_defaults.hpp"
 #include "topology/controller_rules.hpp"
+#include "validate/s390x_rules.hpp"
 
 namespace guestaddr::validation {
 namespace {
@@ -28,6 +29,8 @@ constexpr auto kControllerTypes = std::to_array<std::string_view>({"ide", "fdc",
 constexpr auto kScsiModels = std::to_array<std::string_view>(
     {"auto", "buslogic", "lsilogic", "lsisas1068", "vmpvscsi", "ibmvscsi", "virtio-scsi", "lsisas1078",
      "virtio-transitional", "virtio-non-transitional", "ncr53c90", "am53c974", "dc390"});
+constexpr auto kSerialTargetTypes = std::to_array<std::string_view>(
+    {"isa-serial", "usb-serial", "pci-serial", "spapr-vio-serial", "system-serial", "sclp-serial", "isa-debug"});
 constexpr auto kUsbModels = std::to_array<std::string_view>(
     {"piix3-uhci", "piix4-uhci", "ehci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2", "ich9-uhci3", "vt82c686b-uhci",
      "pci-ohci", "nec-xhci", "qusb1", "qusb2", "qemu-xhci", "none"});
@@ -100,7 +103,7 @@ void check_pci_controllers(const Domain& domain, const MachineProfile& machine, 
             report(errors, domain, i, ErrorKind::AddressConflict, fmt::format("more than one PCI controller with index {}", index));
         if (c.model == "pcie-expander-bus" && !machine.has_pcie_root())
             report(errors, domain, i, ErrorKind::Unsupported, "pcie-expander-bus controllers need a q35 machine type");
-        if (c.model == "pci-expander-bus" && !machine.has_pci_root())
+        if (c.model == "pci-expander-bus" && machine.chipset != machine::Chipset::I440fx)
             report(errors, domain, i, ErrorKind::Unsupported, "pci-expander-bus controllers need an i440fx machine type");
         if (std::optional<std::string> undefined = undefined_numa_node(domain, c))
             report(errors, domain, i, ErrorKind::Placement, *undefined);
@@ -207,20 +210,30 @@ void check_drive_addresses(const Domain& domain, const MachineProfile& machine, 
     }
 }
 
-void check_single_instances(const Domain& domain, Errors& errors) {
+void check_single_instances(const Domain& domain, const MachineProfile& machine, Errors& errors) {
     std::vector<std::size_t> watchdogs = domain.of_class(DeviceClass::Watchdog);
     if (watchdogs.size() > 1)
         report(errors, domain, watchdogs[1], ErrorKind::Unsupported, "only a single watchdog device is supported");
-    for (std::size_t i : watchdogs) {
-        const Device& w = domain.devices[i];
-        if (w.model != "i6300esb" && w.model != "ib700")
-            report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown watchdog model '{}'", w.model));
-        else if (w.model == "ib700" && w.has_address())
-            report(errors, domain, i, ErrorKind::InvalidAddress, "an ib700 watchdog cannot have an address");
+    // s390x has watchdogs of its own (s390x_rules.cpp).
+    if (!machine.is_s390()) {
+        for (std::size_t i : watchdogs) {
+            const Device& w = domain.devices[i];
+            if (w.model != "i6300esb" && w.model != "ib700")
+                report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown watchdog model '{}'", w.model));
+            else if (w.model == "ib700" && w.has_address())
+                report(errors, domain, i, ErrorKind::InvalidAddress, "an ib700 watchdog cannot have an address");
+        }
     }
+    std::set<std::string_view> panic_models;
+    for (std::size_t i : domain.of_class(DeviceClass::Panic))
+        if (!panic_models.insert(domain.devices[i].model).second)
+            report(errors, domain, i, ErrorKind::Unsupported,
+                   fmt::format("more than one panic device of model '{}'", domain.devices[i].model));
     std::vector<std::size_t> balloons = domain.of_class(DeviceClass::Memballoon);
     if (balloons.size() > 1)
         report(errors, domain, balloons[1], ErrorKind::Unsupported, "only a single memory balloon device is supported");
+    std::vector<std::size_t> vsocks = domain.of_class(DeviceClass::Vsock);
+    if (vsocks.size() > 1) report(errors, domain, vsocks[1], ErrorKind::Unsupported, "only a single vsock device is supported");
     std::vector<std::size_t> iommus = domain.of_class(DeviceClass::Iommu);
     if (iommus.size() > 1) report(errors, domain, iommus[1], ErrorKind::Unsupported, "only a single IOMMU device is supported");
     std::vector<std::size_t> tpms = domain.of_class(DeviceClass::Tpm);
@@ -301,21 +314,25 @@ bool has_spice_graphics(const Domain& domain) {
 }
 
 // Rules on the character devices: consoles, serial target models, SPICE channels.
-void check_chardevs(const Domain& domain, Errors& errors) {
+void check_chardevs(const Domain& domain, const MachineProfile& machine, Errors& errors) {
     const bool spice = has_spice_graphics(domain);
     const std::vector<std::size_t> consoles = domain.of_class(DeviceClass::Console);
     for (std::size_t n = 0; n < consoles.size(); ++n) {
         const Device& c = domain.devices[consoles[n]];
-        if (c.target_type != "serial" && c.target_type != "virtio")
+        const bool supported = machine.is_s390() ? is_s390x_console_target(c.target_type)
+                                                 : c.target_type == "serial" || c.target_type == "virtio";
+        if (!supported)
             report(errors, domain, consoles[n], ErrorKind::Unsupported,
-                   fmt::format("console target type '{}' is not supported by QEMU on x86", c.target_type));
+                   fmt::format("console target type '{}' is not supported by QEMU on {}", c.target_type,
+                               machine.is_s390() ? "s390x" : "x86"));
         else if (c.target_type == "serial" && n > 0)
             report(errors, domain, consoles[n], ErrorKind::Unsupported, "only the first console can be a serial port");
     }
     for (std::size_t i : domain.of_class(DeviceClass::Serial)) {
         const Device& s = domain.devices[i];
-        const std::string_view expected = machine::serial_target_model(s.target_type);
-        if (!s.extras().target_model.empty() && s.extras().target_model != expected)
+        if (!one_of(s.target_type, kSerialTargetTypes))
+            report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown serial target type '{}'", s.target_type));
+        else if (!s.extras().target_model.empty() && !machine::serial_target_model_fits(s.target_type, s.extras().target_model))
             report(errors, domain, i, ErrorKind::Unsupported,
                    fmt::format("target model '{}' does not fit target type '{}'", s.extras().target_model, s.target_type));
     }
@@ -345,19 +362,20 @@ void check_user_aliases(const Domain& domain, Errors& errors) {
 }
 
 // Per-device rules of libvirt 9.0's QEMU driver.
-void check_device_rules(const Domain& domain, Errors& errors) {
+void check_device_rules(const Domain& domain, const MachineProfile& machine, Errors& errors) {
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
         auto refuse = [&](std::string message) { report(errors, domain, i, ErrorKind::Unsupported, std::move(message)); };
         if (d.cls == DeviceClass::Input && d.type == "tablet" && d.bus == "ps2")
             refuse("the ps2 bus does not support tablet input devices");
-        else if (d.cls == DeviceClass::Iommu && d.model != "intel" && d.model != "virtio")
+        else if (d.cls == DeviceClass::Iommu && d.model != "intel" && d.model != "virtio" && !machine.is_s390())
             refuse(fmt::format("IOMMU model '{}' is not supported on x86", d.model));
         else if (d.cls == DeviceClass::Shmem && d.model != "ivshmem-plain" && d.model != "ivshmem-doorbell")
             refuse("the legacy ivshmem device is not supported by QEMU 7.2; use model ivshmem-plain or ivshmem-doorbell");
         else if (d.cls == DeviceClass::Disk && d.device_kind == "lun" && d.type != "block" && d.type != "network")
             refuse("disk device='lun' needs a block or network source");
-        else if (d.cls == DeviceClass::Hostdev && d.type == "mdev" && (d.model == "vfio-ap" || d.model == "vfio-ccw"))
+        else if (d.cls == DeviceClass::Hostdev && d.type == "mdev" && (d.model == "vfio-ap" || d.model == "vfio-ccw") &&
+                 !machine.is_s390())
             refuse(fmt::format("mediated device model '{}' is not supported on x86", d.model));
         else if (d.cls == DeviceClass::Interface && d.model == "usb-net" && !std::holds_alternative<UsbAddress>(d.address))
             refuse("a usb-net interface needs an explicit USB address");
@@ -400,15 +418,22 @@ std::optional<AddressRule> address_rule(const Device& d) {
         if (d.device_kind == "capabilities") break;
         if (d.type == "usb") return AddressRule{"usb", "a USB host device"};
         if (d.type == "scsi") return AddressRule{"drive", "a SCSI host device"};
+        if (d.type == "mdev" && d.model == "vfio-ccw") return AddressRule{"ccw", "a vfio-ccw mediated device"};
         break;
     case DeviceClass::Serial:
         if (d.target_type == "isa-serial") return AddressRule{"isa", "an isa-serial port"};
         if (d.target_type == "usb-serial") return AddressRule{"usb", "a usb-serial port"};
         if (d.target_type == "pci-serial") return AddressRule{"pci", "a pci-serial port"};
+        if (d.target_type == "sclp-serial") return AddressRule{"", "an SCLP serial port"};
         break;
     case DeviceClass::Panic:
         if (d.model.empty() || d.model == "isa") return AddressRule{"isa", "an ISA panic device"};
         if (d.model == "hyperv") return AddressRule{"", "a hyperv panic device"};
+        if (d.model == "s390") return AddressRule{"", "an s390 panic device"};
+        break;
+    case DeviceClass::Watchdog:
+        // diag288 is a hypervisor call, not a device on a bus.
+        if (d.model == "diag288") return AddressRule{"", "a diag288 watchdog"};
         break;
     case DeviceClass::Iommu:
         if (d.model == "intel") return AddressRule{"", "an intel IOMMU"};
@@ -447,15 +472,20 @@ void check_address_types(const Domain& domain, Errors& errors) {
     }
 }
 
-void check_usb_disabled(const Domain& domain, Errors& errors) {
+void check_usb_disabled(const Domain& domain, const MachineProfile& machine, Errors& errors) {
     const Device* usb0 = domain.find_controller("usb", 0);
-    if (usb0 == nullptr || usb0->model != "none") return;
+    // s390x guests have no USB unless the definition adds a controller.
+    const bool disabled = usb0 ? usb0->model == "none" : machine.is_s390();
+    if (!disabled) return;
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
         const bool usb = (d.cls == DeviceClass::Input && d.bus == "usb") || (d.cls == DeviceClass::Disk && d.bus == "usb") ||
                          (d.cls == DeviceClass::Hub) || (d.cls == DeviceClass::Redirdev && d.bus == "usb") ||
                          (d.cls == DeviceClass::Hostdev && d.type == "usb") || (d.cls == DeviceClass::Smartcard);
-        if (usb) report(errors, domain, i, ErrorKind::Placement, "the device needs USB, but USB is disabled (controller model 'none')");
+        if (usb)
+            report(errors, domain, i, ErrorKind::Placement,
+                   usb0 ? "the device needs USB, but USB is disabled (controller model 'none')"
+                        : "the device needs USB, but the guest has no USB controller");
     }
 }
 
@@ -491,15 +521,16 @@ std::vector<Error> broken_definition_rules(const Domain& domain, const MachinePr
     check_controller_models(domain, machine, errors);
     check_pci_controllers(domain, machine, errors);
     check_usb_controllers(domain, errors);
-    check_single_instances(domain, errors);
+    check_single_instances(domain, machine, errors);
     check_videos(domain, errors);
-    check_usb_disabled(domain, errors);
-    check_device_models(domain, machine, errors);
+    check_usb_disabled(domain, machine, errors);
+    if (machine.is_s390()) check_s390x_devices(domain, errors);
+    else check_device_models(domain, machine, errors);
     check_controller_indexes(domain, errors);
-    check_chardevs(domain, errors);
+    check_chardevs(domain, machine, errors);
     check_user_aliases(domain, errors);
     check_memory_hotplug(domain, errors);
-    check_device_rules(domain, errors);
+    check_device_rules(domain, machine, errors);
     check_backends(domain, errors);
     return errors;
 }

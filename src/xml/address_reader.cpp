@@ -22,6 +22,15 @@ unsigned read_number(const pugi::xml_node& e, const char* name, Radix radix, con
     return *v;
 }
 
+void read_zpci(const pugi::xml_node& z, const DeviceName& device, PciAddress& a) {
+    if (z.attribute("uid")) {
+        const unsigned uid = read_number(z, "uid", Radix::Auto, device);
+        if (uid == 0 || uid > 0xFFFF) fail(device, fmt::format("invalid zPCI uid {:#x}, must be 0x0001 to 0xffff", uid));
+        a.zpci_uid = uid;
+    }
+    if (z.attribute("fid")) a.zpci_fid = read_number(z, "fid", Radix::Auto, device);
+}
+
 PciAddress read_pci(const pugi::xml_node& e, const DeviceName& device) {
     PciAddress a;
     a.domain = read_number(e, "domain", Radix::Auto, device);
@@ -36,6 +45,7 @@ PciAddress read_pci(const pugi::xml_node& e, const DeviceName& device) {
     if (a.bus > 0xFF) fail(device, fmt::format("invalid PCI address bus='{:#x}', must be <= 0xFF", a.bus));
     if (a.slot > 0x1F) fail(device, fmt::format("invalid PCI address slot='{:#x}', must be <= 0x1F", a.slot));
     if (a.function > 7) fail(device, fmt::format("invalid PCI address function={:#x}, must be <= 7", a.function));
+    if (pugi::xml_node zpci = e.child("zpci")) read_zpci(zpci, device, a);
     return a;
 }
 

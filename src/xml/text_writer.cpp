@@ -226,8 +226,20 @@ void TextWriter::element(pugi::xml_node e, std::size_t depth, bool is_device) {
 void TextWriter::address(const Address& a, std::size_t depth) {
     open("address", depth);
     std::visit(*this, a);
+    const PciAddress* pci = std::get_if<PciAddress>(&a);
+    if (pci == nullptr || !pci->zpci_uid || !pci->zpci_fid) {
+        put("/>");
+        pending_line_ = true;
+        return;
+    }
+    put('>');
+    pending_line_ = true;
+    open("zpci", depth + 1);
+    attribute("uid", NumberText(*pci->zpci_uid, 4));
+    attribute("fid", NumberText(*pci->zpci_fid, 8));
     put("/>");
     pending_line_ = true;
+    close("address", depth);
 }
 
 void TextWriter::operator()(const PciAddress& a) {

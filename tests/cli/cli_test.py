@@ -20,6 +20,13 @@ CONFLICT = """<domain type='kvm'><name>g</name><os><type arch='x86_64' machine='
 </devices></domain>"""
 
 
+S390X = """<domain type='kvm'><name>g</name><memory>1048576</memory>
+<os><type arch='s390x' machine='s390-ccw-virtio'>hvm</type></os>
+<devices><interface type='user'><mac address='52:54:00:00:00:01'/><model type='virtio'/></interface></devices></domain>"""
+
+NIC = "<interface type='user'><mac address='52:54:00:00:00:02'/><model type='virtio'/></interface>"
+
+
 def run(*args, stdin=None):
     return subprocess.run([GUESTADDR, *args], input=stdin, capture_output=True, text=True)
 
@@ -93,6 +100,30 @@ class Cli(unittest.TestCase):
     def test_example_is_assigned(self):
         r = run("assign", EXAMPLE)
         self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_s390x_is_assigned_and_validated(self):
+        out = self.path("out.xml")
+        r = run("assign", self.path("in.xml", S390X), "-o", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as f:
+            self.assertIn("<address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0000'/>", f.read())
+        r = run("validate", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_x86_only_commands_refuse_s390x_whole(self):
+        domain = self.path("in.xml", S390X)
+        nic = self.path("nic.xml", NIC)
+        for args in (["argv", domain], ["argv", domain, "--stub-backends"], ["attach", domain, nic],
+                     ["attach", domain, nic, "--in-place"], ["detach", domain, nic],
+                     ["verify", domain, "--qmp", self.path("absent.qmp")]):
+            r = run(*args)
+            self.assertEqual(r.returncode, 1, args)
+            self.assertEqual(r.stdout, "", args)
+            lines = r.stderr.strip().splitlines()
+            self.assertEqual(len(lines), 1, args)
+            self.assertIn("only made for x86 guests", lines[0], args)
+        with open(domain) as f:
+            self.assertEqual(f.read(), S390X)
 
     def test_usage_error_without_subcommand(self):
         self.assertNotEqual(run().returncode, 0)

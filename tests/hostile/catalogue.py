@@ -417,4 +417,58 @@ MANY = [
          notes="more PCI devices than 255 bridges of 31 slots hold"),
 ]
 
-CATALOGUE = FILES + DOCTYPE + SHAPE + number_cases() + RANGE + DUPLICATES + MODELS + TOPOLOGY + MANY
+# ---------------------------------------------------------------------------------------------
+# s390x: CCW device numbers and zPCI ids
+
+def s390x(devices):
+    return domain(devices, machine="s390-ccw-virtio", arch="s390x")
+
+
+def ccw(cssid="0xfe", ssid="0x0", devno="0x0001"):
+    return f"<address type='ccw' cssid='{cssid}' ssid='{ssid}' devno='{devno}'/>"
+
+
+def zpci(attributes):
+    return f"<address type='pci'><zpci {attributes}/></address>"
+
+
+S390X = [
+    Case("s390x-ccw-devno-past-ffff", Refused(1, r"disk 'vda'", r"invalid CCW address"),
+         text=s390x(disk("vda", "virtio", ccw(devno="0x10000"))),
+         libvirt="Invalid specification for virtio ccw address: cssid='0xfe' ssid='0x0' devno='0x10000'"),
+    Case("s390x-ccw-devno-past-32-bits", Refused(1, r"disk 'vda'", r"invalid CCW address"),
+         text=s390x(disk("vda", "virtio", ccw(devno="0x1ffffffff"))),
+         libvirt="Invalid value for attribute 'devno' in element 'address': '0x1ffffffff'. Expected non-negative integer value"),
+    Case("s390x-ccw-devno-negative", Refused(1, r"disk 'vda'", r"invalid CCW address"),
+         text=s390x(disk("vda", "virtio", ccw(devno="-1"))),
+         libvirt="Invalid value for attribute 'devno' in element 'address': '-1'. Expected non-negative integer value"),
+    Case("s390x-ccw-ssid-4", Refused(1, r"disk 'vda'", r"invalid CCW address"),
+         text=s390x(disk("vda", "virtio", ccw(ssid="4"))),
+         libvirt="Invalid specification for virtio ccw address: cssid='0xfe' ssid='0x4' devno='0x0001'"),
+    Case("s390x-ccw-partial", Refused(1, r"disk 'vda'", r"needs all of cssid, ssid and devno"),
+         text=s390x(disk("vda", "virtio", "<address type='ccw' cssid='0xfe' devno='0x0001'/>")),
+         libvirt="Invalid partial specification for virtio ccw address"),
+    Case("s390x-ccw-duplicate", Refused(1, r"interface 52:54:00:00:00:01", r"CCW device number fe\.0\.0001 is already in use"),
+         text=s390x(disk("vda", "virtio", ccw()) + nic(1, ccw())),
+         libvirt="The CCW devno 'fe.0.0001' is in use already"),
+    Case("s390x-ccw-devnos-run-out", Refused(1, r"memballoon #0", r"no free CCW device number"),
+         text=s390x(disk("vda", "virtio") + "".join(nic(i) for i in range(65535))), timeout=60,
+         notes="65,537 virtio devices with the implicit balloon: one more than devno 0x0000-0xffff"),
+    Case("s390x-zpci-uid-0", Refused(1, r"disk 'vda'", r"invalid zPCI uid"),
+         text=s390x(disk("vda", "virtio", zpci("uid='0x0' fid='0x5'"))),
+         libvirt="Invalid PCI address uid='0x0000', must be > 0x0000 and <= 0xffff"),
+    Case("s390x-zpci-uid-past-ffff", Refused(1, r"disk 'vda'", r"invalid zPCI uid"),
+         text=s390x(disk("vda", "virtio", zpci("uid='0x10000'")))),
+    Case("s390x-zpci-fid-past-32-bits", Refused(1, r"disk 'vda'", r"not a number"),
+         text=s390x(disk("vda", "virtio", zpci("fid='0x100000000'"))),
+         libvirt="Invalid value for attribute 'fid' in element 'zpci': '0x100000000'. Expected non-negative integer value"),
+    Case("s390x-zpci-duplicate-fid", Refused(1, r"interface 52:54:00:00:00:01", r"zPCI fid 0x7 is already in use"),
+         text=s390x(disk("vda", "virtio", zpci("fid='7'")) + nic(1, zpci("fid='0x7'"))),
+         libvirt="zPCI fid 7 is already reserved"),
+    Case("s390x-zpci-on-pc", Refused(1, r"interface 52:54:00:00:00:01", r"only for s390x"),
+         text=domain(nic(1, "<address type='pci' domain='0' bus='0' slot='5'><zpci uid='3' fid='4'/></address>")),
+         libvirt="This QEMU binary doesn't support zPCI"),
+    Case("s390x-argv-refused", Refused(1, "", r"only made for x86 guests"), text=s390x(nic(1)), args=("argv",)),
+]
+
+CATALOGUE = FILES + DOCTYPE + SHAPE + number_cases() + RANGE + DUPLICATES + MODELS + TOPOLOGY + MANY + S390X
