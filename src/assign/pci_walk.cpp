@@ -91,6 +91,7 @@ void place_virtio_disks(Domain& domain, PciAddressSet& set, const machine::Machi
     for (std::size_t i : domain.of_class(DeviceClass::Disk)) {
         const Device& d = domain.devices[i];
         if (d.bus != "virtio") continue;
+        if (address_type_name(d.address) == "virtio-mmio") continue;  // QEMU places it
         if (d.has_address() && !d.pci())
             throw Failure(Error{ErrorKind::Placement, domain.describe(i),
                                 fmt::format("a virtio disk cannot have an address of type '{}'",

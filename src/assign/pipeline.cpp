@@ -5,6 +5,7 @@
 #include "assign/pci_assigner.hpp"
 #include "assign/spapr_vio_assigner.hpp"
 #include "assign/usb_assigner.hpp"
+#include "assign/virtio_mmio_assigner.hpp"
 #include "assign/virtio_serial_assigner.hpp"
 #include "machine/device_defaults.hpp"
 #include "machine/implicit_devices.hpp"
@@ -24,6 +25,7 @@ void assign_all(model::Domain& domain) {
     validation::check_definition_rules(domain, machine);
     assign_virtio_serial_addresses(domain);
     assign_spapr_vio_addresses(domain);
+    assign_virtio_mmio_addresses(domain, machine);
     assign_pci_addresses(domain, machine);
     assign_usb_addresses(domain, machine);
     assign_dimm_slots(domain);

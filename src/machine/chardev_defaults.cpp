@@ -61,13 +61,22 @@ void check_isa_serials(const Domain& domain, const std::vector<std::size_t>& ser
     }
 }
 
-void fill_serials(Domain& domain, const std::vector<std::size_t>& serials) {
+// The target type of a serial port written with `written`: the machine's
+// own for none, and for ISA where the machine has no ISA bus.
+std::string_view serial_target_type(std::string_view written, const MachineProfile& machine) {
+    const DefaultModels& defaults = default_models(machine);
+    if (written.empty() || (written == "isa-serial" && !defaults.keeps_isa_serials)) return defaults.serial_target;
+    return written;
+}
+
+void fill_serials(Domain& domain, const std::vector<std::size_t>& serials, const MachineProfile& machine) {
     number_serial_ports(domain, serials);
     check_isa_serials(domain, serials);
     for (std::size_t i : serials) {
         Device& s = domain.devices[i];
-        if (s.target_type.empty()) s.target_type = "isa-serial";
-        if (s.extras().target_model.empty()) s.edit_extras().target_model = std::string(serial_target_model(s.target_type));
+        s.target_type = std::string(serial_target_type(s.target_type, machine));
+        if (s.extras().target_model.empty())
+            s.edit_extras().target_model = std::string(serial_target_model(s.target_type, machine));
     }
 }
 
@@ -91,12 +100,15 @@ Device serial_like(const Device& source, std::string target_type, unsigned port)
 // The first console and the first serial port are one device to the
 // guest; libvirt writes both sides of the pair.
 void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& serials,
-                              const std::vector<std::size_t>& consoles) {
+                              const std::vector<std::size_t>& consoles, const MachineProfile& machine) {
     if (!consoles.empty() && domain.devices[consoles.front()].target_type == "serial") {
         Device& console = domain.devices[consoles.front()];
         if (serials.empty()) {
-            Device serial = serial_like(console, "isa-serial", 0);
-            serial.edit_extras().target_model = "isa-serial";
+            // The serial port libvirt makes of the console is an ISA one,
+            // where the machine has ISA.
+            const std::string_view type = serial_target_type("isa-serial", machine);
+            Device serial = serial_like(console, std::string(type), 0);
+            serial.edit_extras().target_model = std::string(serial_target_model(type, machine));
             serial.address = console.address;  // libvirt copies the whole console, address included
             console.target_port = 0;
             domain.add_implicit(std::move(serial));
@@ -108,8 +120,9 @@ void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& se
         return;
     }
     if (serials.empty()) return;
+    // A serial port of no type libvirt knows (on ARM boards) has a console too.
     const model::Text& first_type = domain.devices[serials.front()].target_type;
-    if (first_type != "isa-serial" && first_type != "system-serial") return;
+    if (first_type != "isa-serial" && first_type != "system-serial" && !first_type.empty()) return;
     const Device& first = domain.devices[serials.front()];
     Device console = serial_like(first, "serial", first.target_port.value_or(0));
     console.cls = DeviceClass::Console;
@@ -137,9 +150,9 @@ bool mirrors_first_serial(const Domain& domain, std::size_t console, std::size_t
 
 }  // namespace
 
-std::string_view serial_target_model(std::string_view target_type) {
+std::string_view serial_target_model(std::string_view target_type, const MachineProfile& machine) {
     if (target_type == "isa-debug") return "isa-debugcon";
-    if (target_type == "system-serial") return "";
+    if (target_type == "system-serial") return default_models(machine).system_serial_model;
     return target_type;
 }
 
@@ -151,13 +164,13 @@ void mirror_console_address(Domain& domain) {
         domain.devices[consoles.front()].address = domain.devices[serials.front()].address;
 }
 
-void fill_chardev_defaults(Domain& domain) {
+void fill_chardev_defaults(Domain& domain, const MachineProfile& machine) {
     number_parallel_ports(domain);
     const std::vector<std::size_t> serials = domain.of_class(DeviceClass::Serial);
     const std::vector<std::size_t> consoles = domain.of_class(DeviceClass::Console);
-    fill_serials(domain, serials);
+    fill_serials(domain, serials, machine);
     fill_consoles(domain, consoles);
-    pair_console_with_serial(domain, serials, consoles);
+    pair_console_with_serial(domain, serials, consoles, machine);
 }
 
 }  // namespace guestaddr::machine

@@ -7,15 +7,21 @@
 
 namespace guestaddr::machine {
 
-enum class Chipset { I440fx, Q35, Isapc, Microvm, None };
+// ArmVirt is aarch64 'virt' (PCI Express, no fixed devices); ArmVexpress
+// the Versatile Express boards (virtio-mmio only); ArmBoard any other ARM
+// board (no bus libvirt addresses).
+enum class Chipset { I440fx, Q35, Isapc, Microvm, ArmVirt, ArmVexpress, ArmBoard, None };
 
 struct MachineProfile {
     std::string canonical;  // e.g. pc-q35-7.2
     Chipset chipset = Chipset::None;
 
-    bool has_pci() const { return chipset == Chipset::I440fx || chipset == Chipset::Q35; }
-    bool has_pcie_root() const { return chipset == Chipset::Q35; }
+    bool has_pci() const { return chipset == Chipset::I440fx || chipset == Chipset::Q35 || chipset == Chipset::ArmVirt; }
+    bool has_pcie_root() const { return chipset == Chipset::Q35 || chipset == Chipset::ArmVirt; }
     bool has_pci_root() const { return chipset == Chipset::I440fx; }
+    bool is_arm() const {
+        return chipset == Chipset::ArmVirt || chipset == Chipset::ArmVexpress || chipset == Chipset::ArmBoard;
+    }
 };
 
 // The arch of a definition that names none (libvirt takes the host's).

@@ -28,5 +28,7 @@ struct EmulatorCapabilities {
 
 // qemu-system-x86_64 / qemu-system-i386 7.2.
 const EmulatorCapabilities& qemu_7_2_x86();
+// qemu-system-aarch64 7.2 (qemu_7_2_aarch64.cpp).
+const EmulatorCapabilities& qemu_7_2_aarch64();
 
 }  // namespace guestaddr::machine

@@ -301,7 +301,7 @@ bool has_spice_graphics(const Domain& domain) {
 }
 
 // Rules on the character devices: consoles, serial target models, SPICE channels.
-void check_chardevs(const Domain& domain, Errors& errors) {
+void check_chardevs(const Domain& domain, const MachineProfile& machine, Errors& errors) {
     const bool spice = has_spice_graphics(domain);
     const std::vector<std::size_t> consoles = domain.of_class(DeviceClass::Console);
     for (std::size_t n = 0; n < consoles.size(); ++n) {
@@ -314,7 +314,7 @@ void check_chardevs(const Domain& domain, Errors& errors) {
     }
     for (std::size_t i : domain.of_class(DeviceClass::Serial)) {
         const Device& s = domain.devices[i];
-        const std::string_view expected = machine::serial_target_model(s.target_type);
+        const std::string_view expected = machine::serial_target_model(s.target_type, machine);
         if (!s.extras().target_model.empty() && s.extras().target_model != expected)
             report(errors, domain, i, ErrorKind::Unsupported,
                    fmt::format("target model '{}' does not fit target type '{}'", s.extras().target_model, s.target_type));
@@ -476,7 +476,7 @@ std::vector<Error> broken_definition_rules(const Domain& domain, const MachinePr
     check_usb_disabled(domain, errors);
     check_device_models(domain, machine, errors);
     check_controller_indexes(domain, errors);
-    check_chardevs(domain, errors);
+    check_chardevs(domain, machine, errors);
     check_user_aliases(domain, errors);
     check_memory_hotplug(domain, errors);
     check_device_rules(domain, errors);
