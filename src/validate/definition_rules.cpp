@@ -9,6 +9,7 @@
 #include "assign/dimm_assigner.hpp"
 #include "machine/device_defaults.hpp"
 #include "topology/controller_rules.hpp"
+#include "validate/arm_rules.hpp"
 
 namespace guestaddr::validation {
 namespace {
@@ -259,11 +260,12 @@ void check_device_models(const Domain& domain, const MachineProfile& machine, Er
             report(errors, domain, i, ErrorKind::Unsupported, "unknown panic model 'pvpanic'");
         else if (d.cls == DeviceClass::Sound && d.model == "ich7")
             report(errors, domain, i, ErrorKind::Unsupported, "sound model 'ich7' is not supported by QEMU 7.2 on x86");
-        else if (d.cls == DeviceClass::Iommu && (d.model == "virtio" || d.model == "intel") && !machine.has_pcie_root())
+        else if (d.cls == DeviceClass::Iommu && ((d.model == "intel" && machine.chipset != machine::Chipset::Q35) ||
+                                                 (d.model == "virtio" && !machine.has_pcie_root())))
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("an {} IOMMU needs a q35 machine type", d.model));
         else if (d.cls == DeviceClass::Iommu && d.model == "virtio" && !domain.acpi)
             report(errors, domain, i, ErrorKind::Unsupported, "a virtio IOMMU needs ACPI (<features><acpi/>)");
-        else if (d.cls == DeviceClass::Panic && d.model != "isa" && d.model != "hyperv" && !d.model.empty())
+        else if (d.cls == DeviceClass::Panic && !machine.is_arm() && d.model != "isa" && d.model != "hyperv" && !d.model.empty())
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("panic model '{}' is not supported on x86", d.model));
         else if (d.cls == DeviceClass::Input && d.bus == "virtio" && d.type != "passthrough" &&
                  (d.model == "virtio-transitional" || d.model == "virtio-non-transitional"))
@@ -345,13 +347,13 @@ void check_user_aliases(const Domain& domain, Errors& errors) {
 }
 
 // Per-device rules of libvirt 9.0's QEMU driver.
-void check_device_rules(const Domain& domain, Errors& errors) {
+void check_device_rules(const Domain& domain, const MachineProfile& machine, Errors& errors) {
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
         auto refuse = [&](std::string message) { report(errors, domain, i, ErrorKind::Unsupported, std::move(message)); };
         if (d.cls == DeviceClass::Input && d.type == "tablet" && d.bus == "ps2")
             refuse("the ps2 bus does not support tablet input devices");
-        else if (d.cls == DeviceClass::Iommu && d.model != "intel" && d.model != "virtio")
+        else if (d.cls == DeviceClass::Iommu && !machine.is_arm() && d.model != "intel" && d.model != "virtio")
             refuse(fmt::format("IOMMU model '{}' is not supported on x86", d.model));
         else if (d.cls == DeviceClass::Shmem && d.model != "ivshmem-plain" && d.model != "ivshmem-doorbell")
             refuse("the legacy ivshmem device is not supported by QEMU 7.2; use model ivshmem-plain or ivshmem-doorbell");
@@ -412,6 +414,7 @@ std::optional<AddressRule> address_rule(const Device& d) {
         break;
     case DeviceClass::Iommu:
         if (d.model == "intel") return AddressRule{"", "an intel IOMMU"};
+        if (d.model == "smmuv3") return AddressRule{"", "an smmuv3 IOMMU"};
         break;
     case DeviceClass::Video:
         if (d.model == "ramfb") return AddressRule{"", "a ramfb video"};
@@ -447,15 +450,19 @@ void check_address_types(const Domain& domain, Errors& errors) {
     }
 }
 
-void check_usb_disabled(const Domain& domain, Errors& errors) {
-    const Device* usb0 = domain.find_controller("usb", 0);
-    if (usb0 == nullptr || usb0->model != "none") return;
+// USB devices need a USB controller: model 'none' disables USB, and on ARM
+// libvirt adds no USB controller of its own.
+void check_usb_available(const Domain& domain, Errors& errors) {
+    for (std::size_t i : domain.controller_order)
+        if (domain.devices[i].type == "usb" && domain.devices[i].model != "none") return;
+    const std::string why = domain.find_controller("usb", 0) ? "USB is disabled (controller model 'none')"
+                                                              : "the guest has no USB controller";
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
         const bool usb = (d.cls == DeviceClass::Input && d.bus == "usb") || (d.cls == DeviceClass::Disk && d.bus == "usb") ||
                          (d.cls == DeviceClass::Hub) || (d.cls == DeviceClass::Redirdev && d.bus == "usb") ||
                          (d.cls == DeviceClass::Hostdev && d.type == "usb") || (d.cls == DeviceClass::Smartcard);
-        if (usb) report(errors, domain, i, ErrorKind::Placement, "the device needs USB, but USB is disabled (controller model 'none')");
+        if (usb) report(errors, domain, i, ErrorKind::Placement, fmt::format("the device needs USB, but {}", why));
     }
 }
 
@@ -473,13 +480,14 @@ std::vector<Error> broken_definition_rules(const Domain& domain, const MachinePr
     check_usb_controllers(domain, errors);
     check_single_instances(domain, errors);
     check_videos(domain, errors);
-    check_usb_disabled(domain, errors);
+    check_usb_available(domain, errors);
     check_device_models(domain, machine, errors);
     check_controller_indexes(domain, errors);
     check_chardevs(domain, machine, errors);
     check_user_aliases(domain, errors);
     check_memory_hotplug(domain, errors);
-    check_device_rules(domain, errors);
+    check_device_rules(domain, machine, errors);
+    for (Error& e : broken_arm_rules(domain, machine)) errors.push_back(std::move(e));
     return errors;
 }
 
