@@ -12,6 +12,7 @@ constexpr DefaultModels kPc{
     .serial_target = "isa-serial",
     .keeps_isa_serials = true,
     .system_serial_model = "",
+    .tpm = "tpm-tis",
 };
 
 // ARM 'virt': everything virtio, a PL011 UART for serial ports, and no ISA
@@ -24,6 +25,7 @@ constexpr DefaultModels kArmVirt{
     .serial_target = "system-serial",
     .keeps_isa_serials = false,
     .system_serial_model = "pl011",
+    .tpm = "tpm-tis",
 };
 
 // Other ARM boards: their own on-board NIC, and serial ports with no
@@ -36,6 +38,7 @@ constexpr DefaultModels kArmBoard{
     .serial_target = "",
     .keeps_isa_serials = false,
     .system_serial_model = "",
+    .tpm = "tpm-tis",
 };
 
 }  // namespace

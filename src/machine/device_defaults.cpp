@@ -144,6 +144,7 @@ void fill_simple_models(Domain& domain, const DefaultModels& defaults) {
             d.address = {};
         }
         if (d.cls == DeviceClass::Interface && d.model.empty() && d.type != "hostdev") d.model = defaults.nic;
+        if (d.cls == DeviceClass::Tpm && d.model.empty()) d.model = defaults.tpm;
         if (d.cls == DeviceClass::Input && d.bus.empty())
             d.bus = d.type == "tablet" ? "usb" : (d.type == "evdev" || d.type == "passthrough" ? "" : defaults.input_bus);
     }

@@ -20,6 +20,7 @@ struct DefaultModels {
     std::string_view serial_target;   // a serial port with no target type ("" for none)
     bool keeps_isa_serials;           // else an ISA serial port gets serial_target
     std::string_view system_serial_model;  // the <model name> of a system-serial port
+    std::string_view tpm;                  // a TPM with no model
 };
 const DefaultModels& default_models(const MachineProfile& machine);
 

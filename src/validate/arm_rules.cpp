@@ -26,6 +26,16 @@ std::optional<std::string> refusal(const Device& d) {
         if (d.model != "smmuv3" && d.model != "virtio")
             return fmt::format("IOMMU model '{}' is not supported on ARM", d.model);
         break;
+    case DeviceClass::Serial:
+        if (d.target_type == "isa-debug") return "ARM machines have no ISA debug port";
+        break;
+    case DeviceClass::Memory:
+        if (d.model == "virtio-pmem") return "QEMU 7.2 has no virtio-pmem on ARM";
+        break;
+    case DeviceClass::Tpm:
+        // QEMU's ARM machines have a TIS (sysbus) TPM only.
+        if (d.model != "tpm-tis") return fmt::format("TPM model '{}' is not supported by QEMU on ARM", d.model);
+        break;
     case DeviceClass::Video:
         for (std::string_view missing : kMissingVideoModels)
             if (d.model == missing) return fmt::format("video model '{}' is not supported by QEMU on ARM", d.model);

@@ -405,6 +405,7 @@ std::optional<AddressRule> address_rule(const Device& d) {
         break;
     case DeviceClass::Serial:
         if (d.target_type == "isa-serial") return AddressRule{"isa", "an isa-serial port"};
+        if (d.target_type == "system-serial") return AddressRule{"", "a system-serial port"};
         if (d.target_type == "usb-serial") return AddressRule{"usb", "a usb-serial port"};
         if (d.target_type == "pci-serial") return AddressRule{"pci", "a pci-serial port"};
         break;
@@ -435,9 +436,20 @@ void check_virtio_serial_controllers(const Domain& domain, Errors& errors) {
                    fmt::format("virtio-serial controller {} is missing", a->controller));
 }
 
+// A PCI host device is on PCI, or not given to the guest at all.
+bool pci_hostdev_misaddressed(const Device& d) {
+    if (d.cls != DeviceClass::Hostdev || d.device_kind != "subsystem" || d.type != "pci" || !d.has_address()) return false;
+    const std::string type = address_type_name(d.address);
+    return type != "pci" && type != "unassigned";
+}
+
 void check_address_types(const Domain& domain, Errors& errors) {
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
+        if (pci_hostdev_misaddressed(d))
+            report(errors, domain, i, ErrorKind::InvalidAddress,
+                   fmt::format("a PCI host device must use address type 'pci' or 'unassigned', not '{}'",
+                               address_type_name(d.address)));
         const std::optional<AddressRule> rule = d.has_address() ? address_rule(d) : std::nullopt;
         if (!rule) continue;
         const std::string type = address_type_name(d.address);

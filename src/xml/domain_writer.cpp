@@ -113,6 +113,7 @@ void write_device(pugi::xml_node node, const Device& d) {
     case DeviceClass::Memballoon:
     case DeviceClass::Sound:
     case DeviceClass::Watchdog:
+    case DeviceClass::Tpm:
         if (!d.model.empty()) set_attr(node, "model", d.model);
         break;
     default: break;
