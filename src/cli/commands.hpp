@@ -32,5 +32,9 @@ int report(const std::vector<Error>& errors, int status);
 int exit_status_for(const std::vector<Error>& errors);
 // Reads and parses a definition ("-" is standard input).
 Result<Definition> load(const std::string& path);
+// The same for the commands that know x86 guests only (the QEMU command
+// line, hotplug): another arch is refused, `what` saying what is x86-only
+// ("the QEMU command line is made").
+Result<Definition> load_x86_guest(const std::string& path, std::string_view what);
 
 }  // namespace guestaddr::cli

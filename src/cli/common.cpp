@@ -1,7 +1,10 @@
 #include <iostream>
 
+#include <fmt/format.h>
+
 #include "cli/commands.hpp"
 #include "cli/file_io.hpp"
+#include "model/domain.hpp"
 
 namespace guestaddr::cli {
 
@@ -20,6 +23,14 @@ Result<Definition> load(const std::string& path) {
     auto text = read_input(path);
     if (!text) return text.errors();
     return parse_in_place(std::move(*text));
+}
+
+Result<Definition> load_x86_guest(const std::string& path, std::string_view what) {
+    auto parsed = load(path);
+    if (!parsed) return parsed;
+    const std::string& arch = parsed->domain().arch;  // none: the host's, x86_64
+    if (arch.empty() || arch == "x86_64" || arch == "i686") return parsed;
+    return Error{ErrorKind::Unsupported, "", fmt::format("{} only for x86 guests, and this one is {}", what, arch)};
 }
 
 }  // namespace guestaddr::cli

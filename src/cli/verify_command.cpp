@@ -16,7 +16,7 @@ struct VerifyArgs {
 };
 
 int run_verify(const VerifyArgs& args) {
-    auto parsed = load(args.domain);
+    auto parsed = load_x86_guest(args.domain, "verify works");
     if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()));
     try {
         auto timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout_seconds * 1000));
