@@ -24,6 +24,7 @@ struct Domain {
     unsigned numa_cells = 0;
     unsigned memory_slots = 0;
     bool acpi = false;  // <features><acpi/>
+    bool uefi = false;  // <os firmware='efi'>, or a pflash <loader>
 
     // Every device, in document order; implicit devices are appended. A
     // deque, as appending then never moves the devices already there.

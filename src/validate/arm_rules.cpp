@@ -51,6 +51,10 @@ std::optional<std::string> refusal(const Device& d) {
 std::vector<Error> broken_arm_rules(const model::Domain& domain, const machine::MachineProfile& machine) {
     std::vector<Error> errors;
     if (!machine.is_arm()) return errors;
+    // ARM guests find their ACPI tables through UEFI.
+    if (domain.acpi && !domain.uefi)
+        errors.push_back(Error{ErrorKind::Unsupported, "", "ACPI (<features><acpi/>) on ARM needs UEFI firmware "
+                                                           "(<os firmware='efi'> or a pflash <loader>)"});
     for (std::size_t i = 0; i < domain.devices.size(); ++i)
         if (std::optional<std::string> why = refusal(domain.devices[i]))
             errors.push_back(Error{ErrorKind::Unsupported, domain.describe(i), std::move(*why)});

@@ -206,6 +206,8 @@ void read_header(const pugi::xml_node& root, model::Domain& domain) {
     if (auto v = parse_unsigned(root.child("vcpu").text().get(), Radix::Decimal)) domain.vcpus = *v;
     domain.numa_cells = count_numa_cells(root);
     domain.acpi = static_cast<bool>(root.child("features").child("acpi"));
+    domain.uefi = std::string_view(root.child("os").attribute("firmware").value()) == "efi" ||
+                  std::string_view(root.child("os").child("loader").attribute("type").value()) == "pflash";
     if (auto s = parse_unsigned(root.child("maxMemory").attribute("slots").value(), Radix::Decimal))
         domain.memory_slots = *s;
 }
