@@ -41,10 +41,18 @@ constexpr DefaultModels kArmBoard{
     .tpm = "tpm-tis",
 };
 
+// The Versatile/PB has an SMSC 91C111 NIC.
+constexpr DefaultModels kArmVersatilePb = [] {
+    DefaultModels defaults = kArmBoard;
+    defaults.nic = "smc91c111";
+    return defaults;
+}();
+
 }  // namespace
 
 const DefaultModels& default_models(const MachineProfile& machine) {
     if (machine.chipset == Chipset::ArmVirt) return kArmVirt;
+    if (machine.chipset == Chipset::ArmVersatilePb) return kArmVersatilePb;
     if (machine.is_arm()) return kArmBoard;
     return kPc;
 }

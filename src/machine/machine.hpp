@@ -8,9 +8,10 @@
 namespace guestaddr::machine {
 
 // ArmVirt is aarch64 'virt' (PCI Express, no fixed devices); ArmVexpress
-// the Versatile Express boards (virtio-mmio only); ArmBoard any other ARM
-// board (no bus libvirt addresses).
-enum class Chipset { I440fx, Q35, Isapc, Microvm, ArmVirt, ArmVexpress, ArmBoard, None };
+// the Versatile Express boards (virtio-mmio only); ArmVersatilePb the
+// Versatile/PB (PCI to libvirt, but without a PCI root it adds); ArmBoard
+// any other ARM board (no bus libvirt addresses).
+enum class Chipset { I440fx, Q35, Isapc, Microvm, ArmVirt, ArmVexpress, ArmVersatilePb, ArmBoard, None };
 
 struct MachineProfile {
     std::string canonical;  // e.g. pc-q35-7.2
@@ -20,7 +21,13 @@ struct MachineProfile {
     bool has_pcie_root() const { return chipset == Chipset::Q35 || chipset == Chipset::ArmVirt; }
     bool has_pci_root() const { return chipset == Chipset::I440fx; }
     bool is_arm() const {
-        return chipset == Chipset::ArmVirt || chipset == Chipset::ArmVexpress || chipset == Chipset::ArmBoard;
+        return chipset == Chipset::ArmVirt || chipset == Chipset::ArmVexpress || chipset == Chipset::ArmVersatilePb ||
+               chipset == Chipset::ArmBoard;
+    }
+    // Whether libvirt gives devices PCI addresses at all: ARM boards other
+    // than 'virt' and versatilepb leave them without.
+    bool addresses_pci() const {
+        return !is_arm() || chipset == Chipset::ArmVirt || chipset == Chipset::ArmVersatilePb;
     }
 };
 

@@ -110,7 +110,7 @@ constexpr MachineType kMachines[] = {
     {"tosa", Chipset::ArmBoard},
     {"verdex", Chipset::ArmBoard},
     {"versatileab", Chipset::ArmBoard},
-    {"versatilepb", Chipset::ArmBoard},
+    {"versatilepb", Chipset::ArmVersatilePb},
     {"vexpress-a15", Chipset::ArmVexpress},
     {"vexpress-a9", Chipset::ArmVexpress},
     {"witherspoon-bmc", Chipset::ArmBoard},
