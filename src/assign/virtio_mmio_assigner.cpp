@@ -19,9 +19,9 @@ bool has_virtio_mmio_address(const Device& d) {
 }
 
 // The devices libvirt moves to virtio-mmio: virtio disks, NICs, inputs,
-// videos, serial controllers, vhost-scsi, balloon and RNGs, and SCSI
-// controllers of any model (lsilogic too, as libvirt 9.0 does). Filesystems
-// and vsock stay on PCI.
+// videos, serial controllers, balloon and RNGs, SCSI controllers of any
+// model (lsilogic too, as libvirt 9.0 does), and vhost-scsi and virtio-mem,
+// which it then refuses. Filesystems and vsock stay on PCI.
 bool moves_to_virtio_mmio(const Device& d) {
     switch (d.cls) {
     case DeviceClass::Disk:
@@ -38,6 +38,8 @@ bool moves_to_virtio_mmio(const Device& d) {
     case DeviceClass::Memballoon:
     case DeviceClass::Rng:
         return is_virtio_model(d.model);
+    case DeviceClass::Memory:
+        return d.model == "virtio-mem";
     default:
         return false;
     }
@@ -51,14 +53,18 @@ bool uses_virtio_mmio(const Domain& domain, const machine::MachineProfile& machi
            std::any_of(domain.devices.begin(), domain.devices.end(), has_virtio_mmio_address);
 }
 
-// libvirt moves vhost-scsi host devices too, then refuses them: QEMU has
-// them on PCI (or CCW) only.
-void refuse_mmio_vhost_scsi(const Domain& domain) {
-    for (std::size_t i : domain.of_class(DeviceClass::Hostdev)) {
+// QEMU has vhost-scsi and virtio-mem on PCI (or CCW) only: libvirt moves
+// them to virtio-mmio with the others, then refuses them.
+void refuse_pci_only_devices(const Domain& domain) {
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
-        if (d.type == "scsi_host" && has_virtio_mmio_address(d))
+        if (!has_virtio_mmio_address(d)) continue;
+        if (d.cls == DeviceClass::Hostdev && d.type == "scsi_host")
             throw Failure(Error{ErrorKind::InvalidAddress, domain.describe(i),
                                 "a vhost-scsi host device must use a 'pci' or 'ccw' address, not 'virtio-mmio'"});
+        if (d.cls == DeviceClass::Memory && d.model == "virtio-mem")
+            throw Failure(Error{ErrorKind::InvalidAddress, domain.describe(i),
+                                "a virtio-mem device must use a 'pci' address, not 'virtio-mmio'"});
     }
 }
 
@@ -68,7 +74,7 @@ void assign_virtio_mmio_addresses(Domain& domain, const machine::MachineProfile&
     if (!uses_virtio_mmio(domain, machine)) return;
     for (Device& d : domain.devices)
         if (!d.has_address() && moves_to_virtio_mmio(d)) d.address = OtherAddress{"virtio-mmio", {}};
-    refuse_mmio_vhost_scsi(domain);
+    refuse_pci_only_devices(domain);
 }
 
 }  // namespace guestaddr::assigners
