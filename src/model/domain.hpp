@@ -25,6 +25,7 @@ struct Domain {
     unsigned memory_slots = 0;
     bool acpi = false;  // <features><acpi/>
     bool uefi = false;  // <os firmware='efi'>, or a pflash <loader>
+    bool sets_sleep_states = false;  // <pm> has <suspend-to-mem> or <suspend-to-disk>
 
     // Every device, in document order; implicit devices are appended. A
     // deque, as appending then never moves the devices already there.

@@ -51,6 +51,9 @@ std::optional<std::string> refusal(const Device& d) {
 std::vector<Error> broken_arm_rules(const model::Domain& domain, const machine::MachineProfile& machine) {
     std::vector<Error> errors;
     if (!machine.is_arm()) return errors;
+    // QEMU's ARM machines have no switch for the ACPI S3/S4 sleep states.
+    if (domain.sets_sleep_states)
+        errors.push_back(Error{ErrorKind::Unsupported, "", "<pm> sleep states cannot be set on ARM"});
     // ARM guests find their ACPI tables through UEFI.
     if (domain.acpi && !domain.uefi)
         errors.push_back(Error{ErrorKind::Unsupported, "", "ACPI (<features><acpi/>) on ARM needs UEFI firmware "

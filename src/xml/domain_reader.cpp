@@ -208,6 +208,7 @@ void read_header(const pugi::xml_node& root, model::Domain& domain) {
     domain.acpi = static_cast<bool>(root.child("features").child("acpi"));
     domain.uefi = std::string_view(root.child("os").attribute("firmware").value()) == "efi" ||
                   std::string_view(root.child("os").child("loader").attribute("type").value()) == "pflash";
+    domain.sets_sleep_states = root.child("pm").child("suspend-to-mem") || root.child("pm").child("suspend-to-disk");
     if (auto s = parse_unsigned(root.child("maxMemory").attribute("slots").value(), Radix::Decimal))
         domain.memory_slots = *s;
 }
