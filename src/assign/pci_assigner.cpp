@@ -119,11 +119,14 @@ unsigned plan_bus_count(Domain& domain, const machine::MachineProfile& machine) 
     return static_cast<unsigned>(plan.bus_count());
 }
 
-// A machine without PCI (isapc, microvm) cannot take a device that needs it.
+// A machine without PCI (isapc, microvm) cannot take a device that needs
+// it. Where libvirt does not address PCI at all (most ARM boards), only a
+// PCI address written in the definition is refused.
 void refuse_pci_devices(const Domain& domain, const machine::MachineProfile& machine) {
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
-        if (d.pci() || (topology::connect_flags(d, machine) && d.wants_pci_address()))
+        const bool needs_pci = machine.addresses_pci() && topology::connect_flags(d, machine) && d.wants_pci_address();
+        if (d.pci() || needs_pci)
             throw Failure(Error{ErrorKind::Placement, domain.describe(i),
                                 fmt::format("machine type '{}' has no PCI buses", machine.canonical)});
     }

@@ -93,6 +93,7 @@ void place_virtio_disks(Domain& domain, PciAddressSet& set, const machine::Machi
         if (d.bus != "virtio") continue;
         // On s390x a virtio disk sits on the channel subsystem (ccw_assigner).
         if (machine.is_s390() && address_type_name(d.address) == "ccw") continue;
+        if (address_type_name(d.address) == "virtio-mmio") continue;  // QEMU places it
         if (d.has_address() && !d.pci())
             throw Failure(Error{ErrorKind::Placement, domain.describe(i),
                                 fmt::format("a virtio disk cannot have an address of type '{}'",

@@ -6,6 +6,7 @@
 #include "assign/pci_assigner.hpp"
 #include "assign/spapr_vio_assigner.hpp"
 #include "assign/usb_assigner.hpp"
+#include "assign/virtio_mmio_assigner.hpp"
 #include "assign/virtio_serial_assigner.hpp"
 #include "assign/zpci_assigner.hpp"
 #include "machine/device_defaults.hpp"
@@ -27,6 +28,7 @@ void assign_all(model::Domain& domain) {
     assign_virtio_serial_addresses(domain);
     assign_spapr_vio_addresses(domain);
     assign_ccw_addresses(domain, machine);
+    assign_virtio_mmio_addresses(domain, machine);
     const ZpciBefore zpci = zpci_before_pci_assignment(domain);
     assign_pci_addresses(domain, machine);
     assign_zpci_ids(domain, machine, zpci);

@@ -61,13 +61,22 @@ void check_isa_serials(const Domain& domain, const std::vector<std::size_t>& ser
     }
 }
 
-void fill_serials(Domain& domain, const std::vector<std::size_t>& serials) {
+// The target type of a serial port written with `written`: the machine's
+// own for none, and for ISA where the machine has no ISA bus.
+std::string_view serial_target_type(std::string_view written, const MachineProfile& machine) {
+    const DefaultModels& defaults = default_models(machine);
+    if (written.empty() || (written == "isa-serial" && !defaults.keeps_isa_serials)) return defaults.serial_target;
+    return written;
+}
+
+void fill_serials(Domain& domain, const std::vector<std::size_t>& serials, const MachineProfile& machine) {
     number_serial_ports(domain, serials);
     check_isa_serials(domain, serials);
     for (std::size_t i : serials) {
         Device& s = domain.devices[i];
-        if (s.target_type.empty()) s.target_type = "isa-serial";
-        if (s.extras().target_model.empty()) s.edit_extras().target_model = std::string(serial_target_model(s.target_type));
+        s.target_type = std::string(serial_target_type(s.target_type, machine));
+        if (s.extras().target_model.empty())
+            s.edit_extras().target_model = std::string(serial_target_model(s.target_type, machine));
     }
 }
 
@@ -96,9 +105,12 @@ void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& se
     if (!consoles.empty() && domain.devices[consoles.front()].target_type == "serial") {
         Device& console = domain.devices[consoles.front()];
         if (serials.empty()) {
-            const std::string type = machine.is_s390() ? "sclp-serial" : "isa-serial";
-            Device serial = serial_like(console, type, 0);
-            serial.edit_extras().target_model = std::string(serial_target_model(type));
+            // The serial port libvirt makes of the console is the machine's
+            // own: SCLP on s390x, else an ISA one where the machine has ISA.
+            const std::string_view type =
+                machine.is_s390() ? std::string_view("sclp-serial") : serial_target_type("isa-serial", machine);
+            Device serial = serial_like(console, std::string(type), 0);
+            serial.edit_extras().target_model = std::string(serial_target_model(type, machine));
             serial.address = console.address;  // libvirt copies the whole console, address included
             console.target_port = 0;
             domain.add_implicit(std::move(serial));
@@ -110,8 +122,11 @@ void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& se
         return;
     }
     if (serials.empty()) return;
+    // A serial port of no type libvirt knows (on ARM boards) has a console too.
     const model::Text& first_type = domain.devices[serials.front()].target_type;
-    if (first_type != "isa-serial" && first_type != "system-serial" && first_type != "sclp-serial") return;
+    if (first_type != "isa-serial" && first_type != "system-serial" && first_type != "sclp-serial" &&
+        !first_type.empty())
+        return;
     const Device& first = domain.devices[serials.front()];
     Device console = serial_like(first, "serial", first.target_port.value_or(0));
     console.cls = DeviceClass::Console;
@@ -139,16 +154,16 @@ bool mirrors_first_serial(const Domain& domain, std::size_t console, std::size_t
 
 }  // namespace
 
-std::string_view serial_target_model(std::string_view target_type) {
+std::string_view serial_target_model(std::string_view target_type, const MachineProfile& machine) {
     if (target_type == "isa-debug") return "isa-debugcon";
-    if (target_type == "system-serial") return "";
+    if (target_type == "system-serial") return default_models(machine).system_serial_model;
     if (target_type == "sclp-serial") return "sclpconsole";
     return target_type;
 }
 
-bool serial_target_model_fits(std::string_view target_type, std::string_view model) {
+bool serial_target_model_fits(std::string_view target_type, std::string_view model, const MachineProfile& machine) {
     // The SCLP serial is the line-mode console (sclplmconsole) as well.
-    return model == serial_target_model(target_type) || (target_type == "sclp-serial" && model == "sclplmconsole");
+    return model == serial_target_model(target_type, machine) || (target_type == "sclp-serial" && model == "sclplmconsole");
 }
 
 void mirror_console_address(Domain& domain) {
@@ -163,7 +178,7 @@ void fill_chardev_defaults(Domain& domain, const MachineProfile& machine) {
     number_parallel_ports(domain);
     const std::vector<std::size_t> serials = domain.of_class(DeviceClass::Serial);
     const std::vector<std::size_t> consoles = domain.of_class(DeviceClass::Console);
-    fill_serials(domain, serials);
+    fill_serials(domain, serials, machine);
     fill_consoles(domain, consoles);
     pair_console_with_serial(domain, serials, consoles, machine);
 }

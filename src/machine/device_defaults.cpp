@@ -54,8 +54,8 @@ private:
     std::set<std::tuple<std::string_view, std::string_view, unsigned>> models_;
 };
 
-void fill_controller_model(Device& c) {
-    if (c.type == "usb" && c.model.empty()) c.model = "piix3-uhci";
+void fill_controller_model(Device& c, const DefaultModels& defaults) {
+    if (c.type == "usb" && c.model.empty()) c.model = defaults.usb_controller;
     if (c.type == "scsi" && c.model.empty()) c.model = "lsilogic";
     if (c.type == "usb" && c.model.starts_with("ich9-uhci") && !c.extras().master_startport) {
         const unsigned n = static_cast<unsigned>(c.model.view().back() - '1');
@@ -88,10 +88,10 @@ bool stands_for_nothing(const Device& d) {
     return (d.cls == DeviceClass::Video || d.cls == DeviceClass::Memballoon) && d.model == "none";
 }
 
-void fill_video_defaults(Domain& domain) {
+void fill_video_defaults(Domain& domain, const DefaultModels& defaults) {
     std::vector<std::size_t> videos = domain.of_class(DeviceClass::Video);
     for (std::size_t i : videos)
-        if (domain.devices[i].model.empty()) domain.devices[i].model = "cirrus";
+        if (domain.devices[i].model.empty()) domain.devices[i].model = defaults.video;
     if (videos.empty()) return;
     Device& first = domain.devices[videos.front()];
     if (!stands_for_nothing(first)) first.primary = true;
@@ -134,7 +134,7 @@ void fill_missing_macs(Domain& domain) {
     }
 }
 
-void fill_simple_models(Domain& domain) {
+void fill_simple_models(Domain& domain, const DefaultModels& defaults) {
     for (Device& d : domain.devices) {
         if (d.cls == DeviceClass::Interface) normalise_nic_model(d);
         // libvirt 9.0 does not know <crypto> yet and drops it; so does
@@ -144,9 +144,10 @@ void fill_simple_models(Domain& domain) {
             d.discarded = true;
             d.address = {};
         }
-        if (d.cls == DeviceClass::Interface && d.model.empty() && d.type != "hostdev") d.model = "rtl8139";
+        if (d.cls == DeviceClass::Interface && d.model.empty() && d.type != "hostdev") d.model = defaults.nic;
+        if (d.cls == DeviceClass::Tpm && d.model.empty()) d.model = defaults.tpm;
         if (d.cls == DeviceClass::Input && d.bus.empty())
-            d.bus = d.type == "tablet" ? "usb" : (d.type == "evdev" || d.type == "passthrough" ? "" : "ps2");
+            d.bus = d.type == "tablet" ? "usb" : (d.type == "evdev" || d.type == "passthrough" ? "" : defaults.input_bus);
     }
 }
 
@@ -175,11 +176,12 @@ void fill_controller_indexes(Domain& domain) {
 
 void fill_device_defaults(Domain& domain, const MachineProfile& machine) {
     if (machine.is_s390()) fill_s390x_device_defaults(domain);
-    for (std::size_t i : domain.controller_order) fill_controller_model(domain.devices[i]);
+    const DefaultModels& defaults = default_models(machine);
+    for (std::size_t i : domain.controller_order) fill_controller_model(domain.devices[i], defaults);
     fill_disk_buses(domain);
-    fill_video_defaults(domain);
+    fill_video_defaults(domain, defaults);
     drop_addresses_of_nothing(domain);
-    fill_simple_models(domain);
+    fill_simple_models(domain, defaults);
     fill_missing_macs(domain);
     fill_chardev_defaults(domain, machine);
 }

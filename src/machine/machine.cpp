@@ -21,6 +21,7 @@ using EmulatorTable = const EmulatorCapabilities& (*)();
 constexpr EmulatorTable kEmulators[] = {
     qemu_7_2_x86,
     qemu_7_2_s390x,
+    qemu_7_2_aarch64,
 };
 
 const EmulatorCapabilities& emulator_for(std::string_view arch) {

@@ -7,20 +7,35 @@
 
 namespace guestaddr::machine {
 
-enum class Chipset { I440fx, Q35, Isapc, Microvm, S390Ccw, None };
+// S390Ccw is s390-ccw-virtio. ArmVirt is aarch64 'virt' (PCI Express, no
+// fixed devices); ArmVexpress the Versatile Express boards (virtio-mmio
+// only); ArmVersatilePb the Versatile/PB (PCI to libvirt, but without a PCI
+// root it adds); ArmBoard any other ARM board (no bus libvirt addresses).
+enum class Chipset { I440fx, Q35, Isapc, Microvm, S390Ccw, ArmVirt, ArmVexpress, ArmVersatilePb, ArmBoard, None };
 
 struct MachineProfile {
     std::string canonical;  // e.g. pc-q35-7.2
     Chipset chipset = Chipset::None;
 
-    bool has_pci() const { return chipset == Chipset::I440fx || chipset == Chipset::Q35 || is_s390(); }
-    bool has_pcie_root() const { return chipset == Chipset::Q35; }
+    bool has_pci() const {
+        return chipset == Chipset::I440fx || chipset == Chipset::Q35 || chipset == Chipset::ArmVirt || is_s390();
+    }
+    bool has_pcie_root() const { return chipset == Chipset::Q35 || chipset == Chipset::ArmVirt; }
     bool has_pci_root() const { return chipset == Chipset::I440fx || is_s390(); }
     // s390-ccw-virtio: virtio devices sit on the channel subsystem (CCW);
     // PCI is zPCI, a flat pci-root.
     bool is_s390() const { return chipset == Chipset::S390Ccw; }
     // The model of the SCSI controllers libvirt adds for disks and host devices.
     const char* implicit_scsi_model() const { return is_s390() ? "virtio-scsi" : "lsilogic"; }
+    bool is_arm() const {
+        return chipset == Chipset::ArmVirt || chipset == Chipset::ArmVexpress || chipset == Chipset::ArmVersatilePb ||
+               chipset == Chipset::ArmBoard;
+    }
+    // Whether libvirt gives devices PCI addresses at all: ARM boards other
+    // than 'virt' and versatilepb leave them without.
+    bool addresses_pci() const {
+        return !is_arm() || chipset == Chipset::ArmVirt || chipset == Chipset::ArmVersatilePb;
+    }
 };
 
 // The arch of a definition that names none (libvirt takes the host's).

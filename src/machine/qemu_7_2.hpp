@@ -30,5 +30,7 @@ struct EmulatorCapabilities {
 const EmulatorCapabilities& qemu_7_2_x86();
 // qemu-system-s390x 7.2 (qemu_7_2_s390x.cpp).
 const EmulatorCapabilities& qemu_7_2_s390x();
+// qemu-system-aarch64 7.2 (qemu_7_2_aarch64.cpp).
+const EmulatorCapabilities& qemu_7_2_aarch64();
 
 }  // namespace guestaddr::machine

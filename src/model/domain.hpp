@@ -29,6 +29,8 @@ struct Domain {
     // on every cell. (vhost-user backends map the guest's memory.)
     bool shared_memory = false;
     std::string ioapic_driver;  // <features><ioapic driver>
+    bool uefi = false;  // <os firmware='efi'>, or a pflash <loader>
+    bool sets_sleep_states = false;  // <pm> has <suspend-to-mem> or <suspend-to-disk>
 
     // Every device, in document order; implicit devices are appended. A
     // deque, as appending then never moves the devices already there.

@@ -10,6 +10,7 @@
 #include "machine/device_defaults.hpp"
 #include "topology/controller_rules.hpp"
 #include "validate/s390x_rules.hpp"
+#include "validate/arm_rules.hpp"
 
 namespace guestaddr::validation {
 namespace {
@@ -272,11 +273,12 @@ void check_device_models(const Domain& domain, const MachineProfile& machine, Er
             report(errors, domain, i, ErrorKind::Unsupported, "unknown panic model 'pvpanic'");
         else if (d.cls == DeviceClass::Sound && d.model == "ich7")
             report(errors, domain, i, ErrorKind::Unsupported, "sound model 'ich7' is not supported by QEMU 7.2 on x86");
-        else if (d.cls == DeviceClass::Iommu && (d.model == "virtio" || d.model == "intel") && !machine.has_pcie_root())
+        else if (d.cls == DeviceClass::Iommu && ((d.model == "intel" && machine.chipset != machine::Chipset::Q35) ||
+                                                 (d.model == "virtio" && !machine.has_pcie_root())))
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("an {} IOMMU needs a q35 machine type", d.model));
         else if (d.cls == DeviceClass::Iommu && d.model == "virtio" && !domain.acpi)
             report(errors, domain, i, ErrorKind::Unsupported, "a virtio IOMMU needs ACPI (<features><acpi/>)");
-        else if (d.cls == DeviceClass::Panic && d.model != "isa" && d.model != "hyperv" && !d.model.empty())
+        else if (d.cls == DeviceClass::Panic && !machine.is_arm() && d.model != "isa" && d.model != "hyperv" && !d.model.empty())
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("panic model '{}' is not supported on x86", d.model));
         else if (d.cls == DeviceClass::Input && d.bus == "virtio" && d.type != "passthrough" &&
                  (d.model == "virtio-transitional" || d.model == "virtio-non-transitional"))
@@ -330,9 +332,10 @@ void check_chardevs(const Domain& domain, const MachineProfile& machine, Errors&
     }
     for (std::size_t i : domain.of_class(DeviceClass::Serial)) {
         const Device& s = domain.devices[i];
-        if (!one_of(s.target_type, kSerialTargetTypes))
+        if (!s.target_type.empty() && !one_of(s.target_type, kSerialTargetTypes))
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown serial target type '{}'", s.target_type));
-        else if (!s.extras().target_model.empty() && !machine::serial_target_model_fits(s.target_type, s.extras().target_model))
+        else if (!s.extras().target_model.empty() &&
+                 !machine::serial_target_model_fits(s.target_type, s.extras().target_model, machine))
             report(errors, domain, i, ErrorKind::Unsupported,
                    fmt::format("target model '{}' does not fit target type '{}'", s.extras().target_model, s.target_type));
     }
@@ -368,7 +371,8 @@ void check_device_rules(const Domain& domain, const MachineProfile& machine, Err
         auto refuse = [&](std::string message) { report(errors, domain, i, ErrorKind::Unsupported, std::move(message)); };
         if (d.cls == DeviceClass::Input && d.type == "tablet" && d.bus == "ps2")
             refuse("the ps2 bus does not support tablet input devices");
-        else if (d.cls == DeviceClass::Iommu && d.model != "intel" && d.model != "virtio" && !machine.is_s390())
+        else if (d.cls == DeviceClass::Iommu && !machine.is_arm() && !machine.is_s390() && d.model != "intel" &&
+                 d.model != "virtio")
             refuse(fmt::format("IOMMU model '{}' is not supported on x86", d.model));
         else if (d.cls == DeviceClass::Shmem && d.model != "ivshmem-plain" && d.model != "ivshmem-doorbell")
             refuse("the legacy ivshmem device is not supported by QEMU 7.2; use model ivshmem-plain or ivshmem-doorbell");
@@ -422,6 +426,7 @@ std::optional<AddressRule> address_rule(const Device& d) {
         break;
     case DeviceClass::Serial:
         if (d.target_type == "isa-serial") return AddressRule{"isa", "an isa-serial port"};
+        if (d.target_type == "system-serial") return AddressRule{"", "a system-serial port"};
         if (d.target_type == "usb-serial") return AddressRule{"usb", "a usb-serial port"};
         if (d.target_type == "pci-serial") return AddressRule{"pci", "a pci-serial port"};
         if (d.target_type == "sclp-serial") return AddressRule{"", "an SCLP serial port"};
@@ -437,6 +442,7 @@ std::optional<AddressRule> address_rule(const Device& d) {
         break;
     case DeviceClass::Iommu:
         if (d.model == "intel") return AddressRule{"", "an intel IOMMU"};
+        if (d.model == "smmuv3") return AddressRule{"", "an smmuv3 IOMMU"};
         break;
     case DeviceClass::Video:
         if (d.model == "ramfb") return AddressRule{"", "a ramfb video"};
@@ -457,9 +463,20 @@ void check_virtio_serial_controllers(const Domain& domain, Errors& errors) {
                    fmt::format("virtio-serial controller {} is missing", a->controller));
 }
 
+// A PCI host device is on PCI, or not given to the guest at all.
+bool pci_hostdev_misaddressed(const Device& d) {
+    if (d.cls != DeviceClass::Hostdev || d.device_kind != "subsystem" || d.type != "pci" || !d.has_address()) return false;
+    const std::string type = address_type_name(d.address);
+    return type != "pci" && type != "unassigned";
+}
+
 void check_address_types(const Domain& domain, Errors& errors) {
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
+        if (pci_hostdev_misaddressed(d))
+            report(errors, domain, i, ErrorKind::InvalidAddress,
+                   fmt::format("a PCI host device must use address type 'pci' or 'unassigned', not '{}'",
+                               address_type_name(d.address)));
         const std::optional<AddressRule> rule = d.has_address() ? address_rule(d) : std::nullopt;
         if (!rule) continue;
         const std::string type = address_type_name(d.address);
@@ -472,20 +489,19 @@ void check_address_types(const Domain& domain, Errors& errors) {
     }
 }
 
-void check_usb_disabled(const Domain& domain, const MachineProfile& machine, Errors& errors) {
-    const Device* usb0 = domain.find_controller("usb", 0);
-    // s390x guests have no USB unless the definition adds a controller.
-    const bool disabled = usb0 ? usb0->model == "none" : machine.is_s390();
-    if (!disabled) return;
+// USB devices need a USB controller: model 'none' disables USB, and on ARM
+// libvirt adds no USB controller of its own.
+void check_usb_available(const Domain& domain, Errors& errors) {
+    for (std::size_t i : domain.controller_order)
+        if (domain.devices[i].type == "usb" && domain.devices[i].model != "none") return;
+    const std::string why = domain.find_controller("usb", 0) ? "USB is disabled (controller model 'none')"
+                                                              : "the guest has no USB controller";
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
         const bool usb = (d.cls == DeviceClass::Input && d.bus == "usb") || (d.cls == DeviceClass::Disk && d.bus == "usb") ||
                          (d.cls == DeviceClass::Hub) || (d.cls == DeviceClass::Redirdev && d.bus == "usb") ||
                          (d.cls == DeviceClass::Hostdev && d.type == "usb") || (d.cls == DeviceClass::Smartcard);
-        if (usb)
-            report(errors, domain, i, ErrorKind::Placement,
-                   usb0 ? "the device needs USB, but USB is disabled (controller model 'none')"
-                        : "the device needs USB, but the guest has no USB controller");
+        if (usb) report(errors, domain, i, ErrorKind::Placement, fmt::format("the device needs USB, but {}", why));
     }
 }
 
@@ -523,7 +539,7 @@ std::vector<Error> broken_definition_rules(const Domain& domain, const MachinePr
     check_usb_controllers(domain, errors);
     check_single_instances(domain, machine, errors);
     check_videos(domain, errors);
-    check_usb_disabled(domain, machine, errors);
+    check_usb_available(domain, errors);
     if (machine.is_s390()) check_s390x_devices(domain, errors);
     else check_device_models(domain, machine, errors);
     check_controller_indexes(domain, errors);
@@ -532,6 +548,7 @@ std::vector<Error> broken_definition_rules(const Domain& domain, const MachinePr
     check_memory_hotplug(domain, errors);
     check_device_rules(domain, machine, errors);
     check_backends(domain, errors);
+    for (Error& e : broken_arm_rules(domain, machine)) errors.push_back(std::move(e));
     return errors;
 }
 

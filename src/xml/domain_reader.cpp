@@ -249,6 +249,9 @@ void read_header(const pugi::xml_node& root, model::Domain& domain) {
     domain.acpi = static_cast<bool>(root.child("features").child("acpi"));
     domain.shared_memory = memory_is_shared(root);
     domain.ioapic_driver = root.child("features").child("ioapic").attribute("driver").value();
+    domain.uefi = std::string_view(root.child("os").attribute("firmware").value()) == "efi" ||
+                  std::string_view(root.child("os").child("loader").attribute("type").value()) == "pflash";
+    domain.sets_sleep_states = root.child("pm").child("suspend-to-mem") || root.child("pm").child("suspend-to-disk");
     if (auto s = parse_unsigned(root.child("maxMemory").attribute("slots").value(), Radix::Decimal))
         domain.memory_slots = *s;
 }

@@ -79,7 +79,9 @@ void write_controller(pugi::xml_node node, const Device& d) {
 void write_chardev_target(pugi::xml_node node, const Device& d) {
     if (d.target_type.empty() && !d.target_port && d.extras().target_model.empty()) return;
     pugi::xml_node target = child_or_new(node, "target");
+    // An ISA serial port on an ARM board loses its type.
     if (!d.target_type.empty()) set_attr(target, "type", d.target_type);
+    else target.remove_attribute("type");
     if (d.target_port) set_attr(target, "port", NumberText(*d.target_port));
     if (!d.target_name.empty()) set_attr(target, "name", d.target_name);
     if (!d.extras().target_model.empty()) set_attr(child_or_new(target, "model"), "name", d.extras().target_model);
@@ -114,6 +116,7 @@ void write_device(pugi::xml_node node, const Device& d) {
     case DeviceClass::Panic:
     case DeviceClass::Sound:
     case DeviceClass::Watchdog:
+    case DeviceClass::Tpm:
         if (!d.model.empty()) set_attr(node, "model", d.model);
         break;
     default: break;

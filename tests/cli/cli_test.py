@@ -14,6 +14,12 @@ GOOD = """<domain type='kvm'><name>g</name><memory>1048576</memory>
 <os><type arch='x86_64' machine='q35'>hvm</type></os>
 <devices><interface type='user'><mac address='52:54:00:00:00:01'/><model type='virtio'/></interface></devices></domain>"""
 
+ARM = """<domain type='qemu'><name>g</name><memory>1048576</memory>
+<os><type arch='aarch64' machine='virt'>hvm</type></os>
+<devices><interface type='user'><mac address='52:54:00:00:00:01'/><model type='virtio'/></interface></devices></domain>"""
+
+NIC = "<interface type='user'><mac address='52:54:00:00:00:02'/><model type='virtio'/></interface>"
+
 CONFLICT = """<domain type='kvm'><name>g</name><os><type arch='x86_64' machine='pc'>hvm</type></os><devices>
 <interface type='user'><mac address='52:54:00:00:00:01'/><address type='pci' bus='0' slot='5'/></interface>
 <interface type='user'><mac address='52:54:00:00:00:02'/><address type='pci' bus='0' slot='5'/></interface>
@@ -96,6 +102,26 @@ class Cli(unittest.TestCase):
         lines = r.stderr.strip().splitlines()
         self.assertGreater(len(lines), 1)
         self.assertTrue(any("interface 52:54:00:00:00:01" in line for line in lines), lines)
+
+    def test_arm_guest_is_assigned_and_validated(self):
+        out = self.path("out.xml")
+        r = run("assign", self.path("in.xml", ARM), "-o", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as f:
+            self.assertIn("machine='virt-7.2'", f.read())
+        self.assertEqual(run("validate", out).returncode, 0)
+
+    def test_x86_only_commands_refuse_an_arm_guest_in_one_line(self):
+        guest, nic = self.path("in.xml", ARM), self.path("nic.xml", NIC)
+        for args in (["argv", guest], ["attach", guest, nic], ["attach", guest, nic, "--in-place"],
+                     ["detach", guest, nic], ["verify", guest, "--qmp", self.path("absent.qmp")]):
+            r = run(*args)
+            self.assertEqual(r.returncode, 1, args)
+            self.assertEqual(r.stdout, "", args)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+            self.assertIn("only for x86 guests, and this one is aarch64", r.stderr)
+        with open(guest) as f:
+            self.assertEqual(f.read(), ARM)
 
     def test_example_is_assigned(self):
         r = run("assign", EXAMPLE)

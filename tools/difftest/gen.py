@@ -21,6 +21,16 @@ sys.dont_write_bytecode = True  # keep __pycache__ out of the repository
 import extract
 
 AVOID = os.environ.get('AVOID_KNOWN') == '1'
+# GEN_ARCH=aarch64 makes ARM 'virt' guests instead (no ACPI: it needs UEFI there).
+ARCH = os.environ.get('GEN_ARCH', 'x86_64')
+MACHINES = {
+ 'x86_64': ['pc', 'q35', 'q35', 'pc-i440fx-7.2', 'pc-q35-7.2', 'pc-q35-6.2', 'pc-i440fx-4.2', 'pc-q35-2.12', 'pc-i440fx-2.12'],
+ 'aarch64': ['virt', 'virt', 'virt', 'virt-7.2', 'virt-6.2', 'virt-4.0'],
+}
+
+
+def pcie_machine(machine):
+    return 'q35' in machine or 'virt' in machine
 
 
 @functools.cache
@@ -31,7 +41,7 @@ EXTRA = {
  'tpm': ['<tpm model="tpm-crb"><backend type="passthrough"><device path="/dev/tpm0"/></backend></tpm>',
          '<tpm model="tpm-tis"><backend type="passthrough"><device path="/dev/tpm0"/></backend></tpm>'],
  'iommu': ['<iommu model="intel"/>', '<iommu model="virtio"/>',
-           '<iommu model="intel"><driver intremap="on" caching_mode="on"/></iommu>'],
+           '<iommu model="intel"><driver intremap="on" caching_mode="on"/></iommu>', '<iommu model="smmuv3"/>'],
  'watchdog': ['<watchdog model="i6300esb" action="reset"/>', '<watchdog model="ib700" action="poweroff"/>',
               '<watchdog model="itco" action="reset"/>'],
  'panic': ['<panic model="isa"/>', '<panic model="hyperv"/>', '<panic model="isa"><address type="isa" iobase="0x505"/></panic>'],
@@ -55,7 +65,8 @@ EXTRA = {
            '<shmem name="x"><model type="ivshmem-doorbell"/><server path="/tmp/s"/><msi vectors="4" ioeventfd="on"/></shmem>',
            '<shmem name="x"/>'],
  'serial': ['<serial type="pty"><target type="pci-serial"/></serial>', '<serial type="pty"><target type="usb-serial"/></serial>',
-            '<serial type="pty"><target type="isa-serial"/></serial>', '<serial type="pty"/>', '<serial type="pty"><target port="2"/></serial>'],
+            '<serial type="pty"><target type="isa-serial"/></serial>', '<serial type="pty"/>', '<serial type="pty"><target port="2"/></serial>',
+            '<serial type="pty"><target type="system-serial"/></serial>'],
  'console': ['<console type="pty"><target type="virtio"/></console>', '<console type="pty"><target type="serial"/></console>', '<console type="pty"/>'],
  'channel': ['<channel type="spicevmc"><target type="virtio" name="com.redhat.spice.0"/></channel>',
              '<channel type="unix"><target type="virtio" name="org.qemu.guest_agent.0"/></channel>',
@@ -94,7 +105,7 @@ def pick_snippet(rng, cat, machine):
     if cat == 'controller:other':
         extra = EXTRA['controller:usb:qemu-xhci']
     if cat == 'controller:pci':
-        q35 = 'q35' in machine
+        q35 = pcie_machine(machine)
         pref = ['pcie-root-port', 'pcie-to-pci-bridge', 'pcie-switch', 'dmi-to-pci', 'pcie-expander', 'pci-bridge'] if q35 else ['pci-bridge', 'pci-expander-bus']
         if rng.random() < 0.9:
             cands = [k for k in cands if any(p in k for p in pref) and not k.endswith('pci-root') and not k.endswith('pcie-root')]
@@ -145,13 +156,36 @@ def odd_addr_for(rng, dev, npcictl):
         return ET.Element('address', type='usb', bus=str(rng.choice([0, 0, 1])), port=rng.choice(['1', '2', '3', '1.1', '1.2', '4', '8', '16']))
     if tag == 'smartcard':
         return ET.Element('address', type='ccid', controller='0', slot=str(rng.choice([0, 1])))
+    if ARCH == 'aarch64' and rng.random() < 0.3:
+        return ET.Element('address', type='virtio-mmio')
     return odd_pci_address(rng, npcictl)
+
+def arm_refuses(dev):
+    """PC devices libvirt refuses on ARM 'virt' (kept now and then, to check the refusals)."""
+    tag, model = dev.tag, dev.get('model')
+    if tag in ('panic', 'nvram') or (tag == 'iommu' and model == 'intel') or (tag == 'tpm' and model != 'tpm-tis'):
+        return True
+    if tag == 'input' and dev.get('bus') in ('ps2', None) and dev.get('type') != 'tablet':
+        return True
+    target = dev.find('target')
+    if tag == 'serial' and target is not None and target.get('type') == 'isa-debug':
+        return True
+    return tag == 'video' and 'qxl' in ET.tostring(dev, encoding='unicode')
+
+
+USB_TAGS = ('hub', 'redirdev', 'smartcard')
+def needs_usb(dev):
+    target = dev.find('target')
+    return (dev.tag in USB_TAGS or (dev.tag in ('input', 'sound') and dev.get('bus', dev.get('model')) == 'usb')
+            or (dev.tag == 'disk' and target is not None and target.get('bus') == 'usb')
+            or (dev.tag == 'hostdev' and dev.get('type') == 'usb'))
+
 
 MAXMEM = '<maxMemory slots="8" unit="MiB">16384</maxMemory>'
 
 def generate(seed):
     rng = random.Random(seed)
-    machine = rng.choice(['pc', 'q35', 'q35', 'pc-i440fx-7.2', 'pc-q35-7.2', 'pc-q35-6.2', 'pc-i440fx-4.2', 'pc-q35-2.12', 'pc-i440fx-2.12'])
+    machine = rng.choice(MACHINES[ARCH])
     size = rng.choices(['tiny', 'small', 'medium', 'large'], [2, 4, 3, 2])[0]
     n = {'tiny': rng.randint(0, 4), 'small': rng.randint(4, 15), 'medium': rng.randint(15, 50), 'large': rng.randint(50, 300)}[size]
     keep_addr_p = rng.choice([0.0, 0.05, 0.15, 0.3])
@@ -174,17 +208,18 @@ def generate(seed):
         d = pick_snippet(rng, cat, machine)
         if d is None: continue
         if d.tag == 'watchdog' and d.get('model') == 'itco': continue
-        if d.tag == 'iommu' and d.get('model') not in ('intel', 'virtio'): continue
+        if ARCH == 'aarch64' and arm_refuses(d) and rng.random() < 0.9: continue
+        if d.tag == 'iommu' and d.get('model') not in ('intel', 'virtio', 'smmuv3'): continue
         if d.tag == 'controller' and d.get('type') not in ('pci', 'usb', 'scsi', 'sata', 'ide', 'virtio-serial', 'ccid', 'fdc'): continue
         if d.tag == 'console' and (rng.random() < 0.8 or any(x.tag == 'console' for x in devs)):
             t = d.find('target')
             if t is None: t = ET.SubElement(d, 'target')
             t.set('type', 'virtio'); t.attrib.pop('port', None)
         if d.tag == 'controller' and d.get('type') == 'fdc': continue
-        if d.tag == 'disk' and 'q35' in machine and rng.random() < 0.8:
+        if d.tag == 'disk' and pcie_machine(machine) and rng.random() < 0.8:
             tg = d.find('target')
             if tg is not None and tg.get('bus') == 'ide': tg.set('bus', 'sata')
-        if d.tag == 'controller' and d.get('type') == 'ide' and 'q35' in machine and rng.random() < 0.97: continue
+        if d.tag == 'controller' and d.get('type') == 'ide' and pcie_machine(machine) and rng.random() < 0.97: continue
         if d.tag == 'tpm' and d.find('backend').get('type') == 'emulator': continue
         if d.tag == 'controller' and d.get('type') == 'pci':
             tg = d.find('target')
@@ -238,7 +273,7 @@ def generate(seed):
                 if bus == 'virtio' and d.get('device') in ('cdrom', 'floppy'):
                     d.set('device', 'disk')
                     if d.find('source') is None: ET.SubElement(d, 'source', file='/tmp/difftest-img/x.img')
-                if bus == 'ide' and 'q35' in machine: bus = 'sata'; tg.set('bus', bus)
+                if bus == 'ide' and pcie_machine(machine): bus = 'sata'; tg.set('bus', bus)
                 da = d.find('address')
                 if da is not None and ((bus == 'virtio') != (da.get('type') == 'pci')): d.remove(da)
             p = prefix.get(bus or '', rng.choice(['vd', 'sd', 'hd']))
@@ -318,9 +353,12 @@ def generate(seed):
                 if da is not None and da.get('type') != 'dimm': d.remove(da)
             for p in d.iter('path'):
                 p.text = '/tmp/difftest-img/nvdimm%d' % uniq
+    if ARCH == 'aarch64' and any(needs_usb(d) for d in devs) and rng.random() < 0.9 and \
+            not any(d.tag == 'controller' and d.get('type') == 'usb' for d in devs):
+        devs.append(ET.Element('controller', type='usb', model='qemu-xhci'))  # ARM guests get none of their own
     if rng.random() < 0.7: rng.shuffle(devs)
     # domain
-    dom = ET.Element('domain', type=rng.choice(['kvm', 'qemu']))
+    dom = ET.Element('domain', type=rng.choice(['kvm', 'qemu']) if ARCH == 'x86_64' else 'qemu')  # no ARM KVM on the oracle's host
     ET.SubElement(dom, 'name').text = 'dt-%d' % seed
     has_mem = any(d.tag == 'memory' for d in devs)
     want_numa = has_mem or rng.random() < 0.3
@@ -331,8 +369,10 @@ def generate(seed):
     if any(d.tag == 'filesystem' and d.find('driver') is not None and d.find('driver').get('type') == 'virtiofs' for d in devs) or has_mem and rng.random() < 0.3:
         mb = ET.SubElement(dom, 'memoryBacking'); ET.SubElement(mb, 'access', mode='shared')
     os_ = ET.SubElement(dom, 'os')
-    ET.SubElement(os_, 'type', arch='x86_64', machine=machine).text = 'hvm'
-    feats = ET.SubElement(dom, 'features'); ET.SubElement(feats, 'acpi'); ET.SubElement(feats, 'apic')
+    ET.SubElement(os_, 'type', arch=ARCH, machine=machine).text = 'hvm'
+    feats = ET.SubElement(dom, 'features')
+    if ARCH == 'x86_64':
+        ET.SubElement(feats, 'acpi'); ET.SubElement(feats, 'apic')
     if any(d.tag == 'iommu' and d.get('model') == 'intel' for d in devs) and rng.random() < 0.7:
         ET.SubElement(feats, 'ioapic', driver='qemu')
     if want_numa:

@@ -1,0 +1,60 @@
+#include "machine/device_defaults.hpp"
+
+namespace guestaddr::machine {
+namespace {
+
+// x86 PCs (and the PC-less x86 machines): what libvirt 9.0 has always done.
+constexpr DefaultModels kPc{
+    .usb_controller = "piix3-uhci",
+    .nic = "rtl8139",
+    .video = "cirrus",
+    .input_bus = "ps2",
+    .serial_target = "isa-serial",
+    .keeps_isa_serials = true,
+    .system_serial_model = "",
+    .tpm = "tpm-tis",
+};
+
+// ARM 'virt': everything virtio, a PL011 UART for serial ports, and no ISA
+// (a serial port written as ISA becomes the machine's own).
+constexpr DefaultModels kArmVirt{
+    .usb_controller = "qemu-xhci",
+    .nic = "virtio",
+    .video = "virtio",
+    .input_bus = "usb",
+    .serial_target = "system-serial",
+    .keeps_isa_serials = false,
+    .system_serial_model = "pl011",
+    .tpm = "tpm-tis",
+};
+
+// Other ARM boards: their own on-board NIC, and serial ports with no
+// target type libvirt knows.
+constexpr DefaultModels kArmBoard{
+    .usb_controller = "qemu-xhci",
+    .nic = "lan9118",
+    .video = "cirrus",
+    .input_bus = "usb",
+    .serial_target = "",
+    .keeps_isa_serials = false,
+    .system_serial_model = "",
+    .tpm = "tpm-tis",
+};
+
+// The Versatile/PB has an SMSC 91C111 NIC.
+constexpr DefaultModels kArmVersatilePb = [] {
+    DefaultModels defaults = kArmBoard;
+    defaults.nic = "smc91c111";
+    return defaults;
+}();
+
+}  // namespace
+
+const DefaultModels& default_models(const MachineProfile& machine) {
+    if (machine.chipset == Chipset::ArmVirt) return kArmVirt;
+    if (machine.chipset == Chipset::ArmVersatilePb) return kArmVersatilePb;
+    if (machine.is_arm()) return kArmBoard;
+    return kPc;
+}
+
+}  // namespace guestaddr::machine
