@@ -1,6 +1,7 @@
 #include "assign/spapr_vio_assigner.hpp"
 
 #include <set>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -19,6 +20,8 @@ constexpr unsigned kRegStep = 0x1000;
 std::optional<unsigned> start_register(const Device& d) {
     if (d.cls == DeviceClass::Interface && d.model == "spapr-vlan") return 0x1000;
     if (d.cls == DeviceClass::Controller && d.type == "scsi" && d.model == "ibmvscsi") return 0x2000;
+    if (d.cls == DeviceClass::Nvram) return 0x3000;
+    if (d.cls == DeviceClass::Tpm && d.model == "tpm-spapr") return 0x4000;
     if (d.cls == DeviceClass::Serial && d.target_type == "spapr-vio-serial") return 0x30000000;
     return std::nullopt;
 }
@@ -28,6 +31,19 @@ std::optional<unsigned> explicit_register(const Device& d) {
     if (a == nullptr || a->type != "spapr-vio") return std::nullopt;
     const std::optional<std::string_view> reg = a->attribute("reg");
     return reg ? xml::parse_unsigned(*reg, xml::Radix::Hex) : std::nullopt;
+}
+
+// libvirt gives out registers kind by kind: NICs, controllers, serial
+// ports, NVRAM, TPMs. A kind's start value may already be taken by an
+// earlier kind (the second spapr-vlan NIC takes the vscsi start 0x2000).
+std::vector<std::size_t> vio_order(const model::Domain& domain) {
+    std::vector<std::size_t> order = domain.of_class(DeviceClass::Interface);
+    order.insert(order.end(), domain.controller_order.begin(), domain.controller_order.end());
+    for (DeviceClass cls : {DeviceClass::Serial, DeviceClass::Nvram, DeviceClass::Tpm}) {
+        const std::vector<std::size_t> more = domain.of_class(cls);
+        order.insert(order.end(), more.begin(), more.end());
+    }
+    return order;
 }
 
 }  // namespace
@@ -40,7 +56,8 @@ void assign_spapr_vio_addresses(model::Domain& domain) {
             throw Failure(Error{ErrorKind::AddressConflict, domain.describe(i),
                                 fmt::format("spapr-vio address {:#x} is already in use", *reg)});
     }
-    for (Device& d : domain.devices) {
+    for (std::size_t i : vio_order(domain)) {
+        Device& d = domain.devices[i];
         std::optional<unsigned> reg = start_register(d);
         if (!reg || d.has_address()) continue;
         while (used.contains(*reg)) *reg += kRegStep;

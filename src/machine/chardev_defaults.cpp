@@ -91,12 +91,12 @@ Device serial_like(const Device& source, std::string target_type, unsigned port)
 // The first console and the first serial port are one device to the
 // guest; libvirt writes both sides of the pair.
 void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& serials,
-                              const std::vector<std::size_t>& consoles) {
+                              const std::vector<std::size_t>& consoles, std::string_view serial_target) {
     if (!consoles.empty() && domain.devices[consoles.front()].target_type == "serial") {
         Device& console = domain.devices[consoles.front()];
         if (serials.empty()) {
-            Device serial = serial_like(console, "isa-serial", 0);
-            serial.edit_extras().target_model = "isa-serial";
+            Device serial = serial_like(console, std::string(serial_target), 0);
+            serial.edit_extras().target_model = std::string(serial_target_model(serial_target));
             serial.address = console.address;  // libvirt copies the whole console, address included
             console.target_port = 0;
             domain.add_implicit(std::move(serial));
@@ -109,7 +109,7 @@ void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& se
     }
     if (serials.empty()) return;
     const model::Text& first_type = domain.devices[serials.front()].target_type;
-    if (first_type != "isa-serial" && first_type != "system-serial") return;
+    if (first_type != "isa-serial" && first_type != "system-serial" && first_type != "spapr-vio-serial") return;
     const Device& first = domain.devices[serials.front()];
     Device console = serial_like(first, "serial", first.target_port.value_or(0));
     console.cls = DeviceClass::Console;
@@ -140,6 +140,7 @@ bool mirrors_first_serial(const Domain& domain, std::size_t console, std::size_t
 std::string_view serial_target_model(std::string_view target_type) {
     if (target_type == "isa-debug") return "isa-debugcon";
     if (target_type == "system-serial") return "";
+    if (target_type == "spapr-vio-serial") return "spapr-vty";
     return target_type;
 }
 
@@ -151,13 +152,13 @@ void mirror_console_address(Domain& domain) {
         domain.devices[consoles.front()].address = domain.devices[serials.front()].address;
 }
 
-void fill_chardev_defaults(Domain& domain) {
+void fill_chardev_defaults(Domain& domain, std::string_view serial_target) {
     number_parallel_ports(domain);
     const std::vector<std::size_t> serials = domain.of_class(DeviceClass::Serial);
     const std::vector<std::size_t> consoles = domain.of_class(DeviceClass::Console);
     fill_serials(domain, serials);
     fill_consoles(domain, consoles);
-    pair_console_with_serial(domain, serials, consoles);
+    pair_console_with_serial(domain, serials, consoles, serial_target);
 }
 
 }  // namespace guestaddr::machine

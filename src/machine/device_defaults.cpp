@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "machine/pseries_devices.hpp"
 #include "model/disk_names.hpp"
 
 namespace guestaddr::machine {
@@ -172,14 +173,15 @@ void fill_controller_indexes(Domain& domain) {
     }
 }
 
-void fill_device_defaults(Domain& domain, const MachineProfile&) {
+void fill_device_defaults(Domain& domain, const MachineProfile& machine) {
+    if (machine.is_pseries()) fill_pseries_defaults(domain);
     for (std::size_t i : domain.controller_order) fill_controller_model(domain.devices[i]);
     fill_disk_buses(domain);
     fill_video_defaults(domain);
     drop_addresses_of_nothing(domain);
     fill_simple_models(domain);
     fill_missing_macs(domain);
-    fill_chardev_defaults(domain);
+    fill_chardev_defaults(domain, machine.is_pseries() ? "spapr-vio-serial" : "isa-serial");
 }
 
 }  // namespace guestaddr::machine

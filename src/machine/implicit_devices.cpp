@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "guestaddr/error.hpp"
+#include "machine/pseries_devices.hpp"
 
 namespace guestaddr::machine {
 namespace {
@@ -33,7 +34,9 @@ void add_root_bus(Domain& domain, const MachineProfile& machine) {
 }
 
 void add_machine_defaults(Domain& domain, const MachineProfile& machine) {
-    if (machine.has_pci()) add_controller_if_missing(domain, "usb", 0, machine.has_pcie_root() ? "qemu-xhci" : "piix3-uhci");
+    if (machine.has_pci())
+        add_controller_if_missing(domain, "usb", 0,
+                                  machine.has_pcie_root() || machine.is_pseries() ? "qemu-xhci" : "piix3-uhci");
     if (machine.has_pcie_root()) add_controller_if_missing(domain, "sata", 0, "");
     add_root_bus(domain, machine);
     if (domain.of_class(DeviceClass::Memballoon).empty()) {
@@ -94,10 +97,10 @@ void add_ccid_controllers(Domain& domain) {
     }
 }
 
-void add_video_for_graphics(Domain& domain) {
+void add_video_for_graphics(Domain& domain, const MachineProfile& machine) {
     if (domain.of_class(DeviceClass::Graphics).empty() || !domain.of_class(DeviceClass::Video).empty()) return;
     Device video = model::implicit_device(DeviceClass::Video);
-    video.model = "cirrus";
+    video.model = machine.is_pseries() ? "vga" : "cirrus";
     video.primary = true;
     domain.add_implicit(std::move(video));
 }
@@ -127,14 +130,17 @@ void add_controllers_up_to(Domain& domain, const std::string& controller_type, s
 
 void add_implicit_devices(Domain& domain, const MachineProfile& machine) {
     add_machine_defaults(domain, machine);
-    add_ps2_inputs(domain);
-    add_disk_controllers(domain, "scsi", "scsi", "lsilogic");
+    if (machine.is_pseries())
+        add_pseries_devices(domain);
+    else
+        add_ps2_inputs(domain);
+    add_disk_controllers(domain, "scsi", "scsi", machine.is_pseries() ? "ibmvscsi" : "lsilogic");
     add_disk_controllers(domain, "fdc", "fdc", "");
     add_disk_controllers(domain, "ide", "ide", "");
     add_disk_controllers(domain, "sata", "sata", "");
     add_virtio_serial_controllers(domain);
     add_ccid_controllers(domain);
-    add_video_for_graphics(domain);
+    add_video_for_graphics(domain, machine);
 }
 
 }  // namespace guestaddr::machine

@@ -20,6 +20,7 @@ namespace {
 using EmulatorTable = const EmulatorCapabilities& (*)();
 constexpr EmulatorTable kEmulators[] = {
     qemu_7_2_x86,
+    qemu_7_2_ppc64,
 };
 
 const EmulatorCapabilities& emulator_for(std::string_view arch) {

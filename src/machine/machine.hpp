@@ -7,15 +7,17 @@
 
 namespace guestaddr::machine {
 
-enum class Chipset { I440fx, Q35, Isapc, Microvm, None };
+enum class Chipset { I440fx, Q35, Isapc, Microvm, Pseries, None };
 
 struct MachineProfile {
     std::string canonical;  // e.g. pc-q35-7.2
     Chipset chipset = Chipset::None;
 
-    bool has_pci() const { return chipset == Chipset::I440fx || chipset == Chipset::Q35; }
+    bool has_pci() const { return chipset == Chipset::I440fx || chipset == Chipset::Q35 || is_pseries(); }
     bool has_pcie_root() const { return chipset == Chipset::Q35; }
-    bool has_pci_root() const { return chipset == Chipset::I440fx; }
+    // pSeries PHBs are pci-root controllers too (spec §3.4).
+    bool has_pci_root() const { return chipset == Chipset::I440fx || is_pseries(); }
+    bool is_pseries() const { return chipset == Chipset::Pseries; }
 };
 
 // The arch of a definition that names none (libvirt takes the host's).

@@ -28,5 +28,7 @@ struct EmulatorCapabilities {
 
 // qemu-system-x86_64 / qemu-system-i386 7.2.
 const EmulatorCapabilities& qemu_7_2_x86();
+// qemu-system-ppc64 7.2 (big and little endian guests): pseries only.
+const EmulatorCapabilities& qemu_7_2_ppc64();
 
 }  // namespace guestaddr::machine

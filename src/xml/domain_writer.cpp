@@ -111,6 +111,7 @@ void write_device(pugi::xml_node node, const Device& d) {
         if (!d.bus.empty()) set_attr(child_or_new(node, "target"), "bus", d.bus);
         break;
     case DeviceClass::Memballoon:
+    case DeviceClass::Panic:
     case DeviceClass::Sound:
     case DeviceClass::Watchdog:
         if (!d.model.empty()) set_attr(node, "model", d.model);

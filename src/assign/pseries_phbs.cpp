@@ -1,0 +1,41 @@
+#include "assign/pseries_phbs.hpp"
+
+#include <set>
+
+#include "guestaddr/error.hpp"
+
+namespace guestaddr::assigners {
+namespace {
+
+using model::Device;
+
+// PHB numbers searched for a controller without one (QEMU takes 0-31).
+constexpr unsigned kPhbNumbers = 32;
+
+bool is_phb(const Device& d) { return d.cls == model::DeviceClass::Controller && d.type == "pci" && d.model == "pci-root"; }
+
+}  // namespace
+
+void fill_phb_targets(model::Domain& domain) {
+    std::set<unsigned> taken;
+    for (std::size_t i : domain.controller_order)
+        if (const Device& c = domain.devices[i]; is_phb(c) && c.extras().ctarget.index) taken.insert(*c.extras().ctarget.index);
+    unsigned next = 1;
+    for (std::size_t i : domain.controller_order) {
+        Device& c = domain.devices[i];
+        if (!is_phb(c)) continue;
+        if (c.extras().model_name.empty()) c.edit_extras().model_name = "spapr-pci-host-bridge";
+        if (c.extras().ctarget.index) continue;
+        if (c.index.value_or(0) == 0) {
+            c.edit_extras().ctarget.index = 0;
+            continue;
+        }
+        while (taken.contains(next)) ++next;
+        if (next >= kPhbNumbers)
+            throw Failure(Error{ErrorKind::Exhausted, domain.describe(i), "no usable target index is left for the PCI host bridge"});
+        c.edit_extras().ctarget.index = next;
+        taken.insert(next);
+    }
+}
+
+}  // namespace guestaddr::assigners

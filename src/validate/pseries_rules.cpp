@@ -1,0 +1,45 @@
+#include "validate/pseries_rules.hpp"
+
+#include <fmt/format.h>
+
+namespace guestaddr::validation {
+namespace {
+
+using model::Device;
+using model::DeviceClass;
+using model::Domain;
+
+void report(std::vector<Error>& errors, const Domain& domain, std::size_t i, ErrorKind kind, std::string message) {
+    errors.push_back(Error{kind, domain.describe(i), std::move(message)});
+}
+
+// PHB numbers are 0-30; PHB 0 is controller 0 and no other (spec §2.3).
+void check_phb_targets(const Domain& domain, std::vector<Error>& errors) {
+    for (std::size_t i : domain.controller_order) {
+        const Device& c = domain.devices[i];
+        const std::optional<unsigned> target = c.extras().ctarget.index;
+        if (c.type != "pci" || c.model != "pci-root" || !target) continue;
+        if (*target > 30)
+            report(errors, domain, i, ErrorKind::InvalidAddress,
+                   fmt::format("PHB target index {} is out of range; it must be 0 to 30", *target));
+        else if ((*target == 0) != (c.index.value_or(0) == 0))
+            report(errors, domain, i, ErrorKind::InvalidAddress,
+                   "only the PCI controller with index 0 can have target index 0, and it must have it");
+    }
+}
+
+void check_panic_models(const Domain& domain, std::vector<Error>& errors) {
+    for (std::size_t i : domain.of_class(DeviceClass::Panic))
+        if (domain.devices[i].model != "pseries")
+            report(errors, domain, i, ErrorKind::Unsupported,
+                   fmt::format("panic model '{}' is not supported on pSeries", domain.devices[i].model));
+}
+
+}  // namespace
+
+void check_pseries_rules(const Domain& domain, std::vector<Error>& errors) {
+    check_phb_targets(domain, errors);
+    check_panic_models(domain, errors);
+}
+
+}  // namespace guestaddr::validation
