@@ -18,6 +18,7 @@ struct ArgvArgs {
 int run_argv(const ArgvArgs& args) {
     auto parsed = load(args.input);
     if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()));
+    if (auto refused = refuse_unless_x86(*parsed, "the QEMU command line")) return report({*refused}, kInvalidDefinition);
     auto assigned = assign(std::move(*parsed));
     if (!assigned) return report(assigned.errors(), kInvalidDefinition);
     const auto backends = args.stub_backends ? qemu::Backends::Stub : qemu::Backends::Host;

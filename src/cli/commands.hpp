@@ -3,6 +3,8 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -32,5 +34,8 @@ int report(const std::vector<Error>& errors, int status);
 int exit_status_for(const std::vector<Error>& errors);
 // Reads and parses a definition ("-" is standard input).
 Result<Definition> load(const std::string& path);
+// argv, attach, detach and verify model x86 QEMU only: for a guest of
+// another arch, the error saying that `what` is only made for x86 guests.
+std::optional<Error> refuse_unless_x86(const Definition& definition, std::string_view what);
 
 }  // namespace guestaddr::cli

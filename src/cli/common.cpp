@@ -1,7 +1,10 @@
 #include <iostream>
 
+#include <fmt/format.h>
+
 #include "cli/commands.hpp"
 #include "cli/file_io.hpp"
+#include "model/domain.hpp"
 
 namespace guestaddr::cli {
 
@@ -20,6 +23,12 @@ Result<Definition> load(const std::string& path) {
     auto text = read_input(path);
     if (!text) return text.errors();
     return parse_in_place(std::move(*text));
+}
+
+std::optional<Error> refuse_unless_x86(const Definition& definition, std::string_view what) {
+    const std::string& arch = definition.domain().arch;
+    if (arch.empty() || arch == "x86_64" || arch == "i686") return std::nullopt;
+    return Error{ErrorKind::Unsupported, "", fmt::format("{} is only made for x86 guests, not {}", what, arch)};
 }
 
 }  // namespace guestaddr::cli

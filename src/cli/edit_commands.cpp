@@ -56,7 +56,9 @@ int run_edit(const EditArgs& args, const Edit& edit) {
     std::shared_ptr<EditLock> lock;
     if (args.in_place) lock = value_or_throw(EditLock::acquire(args.domain));
     const std::string device_xml = value_or_throw(read_input(args.device));
-    Definition edited = edit(value_or_throw(load(args.domain)), device_xml, args);
+    Definition loaded = value_or_throw(load(args.domain));
+    if (auto refused = refuse_unless_x86(loaded, "adding or removing a device")) throw Failure(*refused);
+    Definition edited = edit(std::move(loaded), device_xml, args);
     if (!args.in_place) {
         print(edited);
         return kSuccess;

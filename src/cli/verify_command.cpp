@@ -18,6 +18,7 @@ struct VerifyArgs {
 int run_verify(const VerifyArgs& args) {
     auto parsed = load(args.domain);
     if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()));
+    if (auto refused = refuse_unless_x86(*parsed, "verifying a running QEMU")) return report({*refused}, kInvalidDefinition);
     try {
         auto timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout_seconds * 1000));
         qmp::QmpClient qemu = qmp::QmpClient::connect(args.qmp_socket, timeout);
