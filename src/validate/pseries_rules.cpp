@@ -35,11 +35,31 @@ void check_panic_models(const Domain& domain, std::vector<Error>& errors) {
                    fmt::format("panic model '{}' is not supported on pSeries", domain.devices[i].model));
 }
 
+// Devices qemu-system-ppc64 7.2 does not have, which libvirt refuses for
+// want of the QEMU capability. A disk on the IDE bus counts: it would need
+// an IDE controller.
+std::optional<std::string> missing_from_qemu(const Device& d) {
+    if ((d.cls == DeviceClass::Controller && d.type == "ide") || (d.cls == DeviceClass::Disk && d.bus == "ide"))
+        return "IDE controllers are not supported by QEMU for this machine type";
+    if (d.cls == DeviceClass::Video && (d.model == "qxl" || d.model == "ramfb"))
+        return fmt::format("video model '{}' is not supported by QEMU for this machine type", d.model);
+    if (d.cls == DeviceClass::Memory && (d.model == "virtio-pmem" || d.model == "virtio-mem"))
+        return fmt::format("memory model '{}' is not supported by QEMU for this machine type", d.model);
+    return std::nullopt;
+}
+
+void check_qemu_devices(const Domain& domain, std::vector<Error>& errors) {
+    for (std::size_t i = 0; i < domain.devices.size(); ++i)
+        if (std::optional<std::string> why = missing_from_qemu(domain.devices[i]))
+            report(errors, domain, i, ErrorKind::Unsupported, *why);
+}
+
 }  // namespace
 
 void check_pseries_rules(const Domain& domain, std::vector<Error>& errors) {
     check_phb_targets(domain, errors);
     check_panic_models(domain, errors);
+    check_qemu_devices(domain, errors);
 }
 
 }  // namespace guestaddr::validation

@@ -1,5 +1,5 @@
-// The definition rules only a pSeries guest has: PHB numbers and its
-// panic device.
+// The definition rules only a pSeries guest has: PHB numbers, its panic
+// device, and the devices its QEMU does not have.
 #pragma once
 
 #include <vector>
