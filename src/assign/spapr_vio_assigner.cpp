@@ -26,6 +26,8 @@ std::optional<unsigned> start_register(const Device& d) {
     return std::nullopt;
 }
 
+bool is_serial_console(const Device& d) { return d.cls == DeviceClass::Console && d.target_type == "serial"; }
+
 std::optional<unsigned> explicit_register(const Device& d) {
     const auto* a = std::get_if<OtherAddress>(&d.address);
     if (a == nullptr || a->type != "spapr-vio") return std::nullopt;
@@ -51,6 +53,9 @@ std::vector<std::size_t> vio_order(const model::Domain& domain) {
 void assign_spapr_vio_addresses(model::Domain& domain) {
     std::set<unsigned> used;
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        // A serial console is the first serial port itself: it carries the
+        // port's register, which is no second use of it.
+        if (is_serial_console(domain.devices[i])) continue;
         auto reg = explicit_register(domain.devices[i]);
         if (reg && !used.insert(*reg).second)
             throw Failure(Error{ErrorKind::AddressConflict, domain.describe(i),
