@@ -91,12 +91,12 @@ Device serial_like(const Device& source, std::string target_type, unsigned port)
 // The first console and the first serial port are one device to the
 // guest; libvirt writes both sides of the pair.
 void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& serials,
-                              const std::vector<std::size_t>& consoles, std::string_view serial_target) {
+                              const std::vector<std::size_t>& consoles) {
     if (!consoles.empty() && domain.devices[consoles.front()].target_type == "serial") {
         Device& console = domain.devices[consoles.front()];
         if (serials.empty()) {
-            Device serial = serial_like(console, std::string(serial_target), 0);
-            serial.edit_extras().target_model = std::string(serial_target_model(serial_target));
+            Device serial = serial_like(console, "isa-serial", 0);
+            serial.edit_extras().target_model = "isa-serial";
             serial.address = console.address;  // libvirt copies the whole console, address included
             console.target_port = 0;
             domain.add_implicit(std::move(serial));
@@ -152,13 +152,13 @@ void mirror_console_address(Domain& domain) {
         domain.devices[consoles.front()].address = domain.devices[serials.front()].address;
 }
 
-void fill_chardev_defaults(Domain& domain, std::string_view serial_target) {
+void fill_chardev_defaults(Domain& domain) {
     number_parallel_ports(domain);
     const std::vector<std::size_t> serials = domain.of_class(DeviceClass::Serial);
     const std::vector<std::size_t> consoles = domain.of_class(DeviceClass::Console);
     fill_serials(domain, serials);
     fill_consoles(domain, consoles);
-    pair_console_with_serial(domain, serials, consoles, serial_target);
+    pair_console_with_serial(domain, serials, consoles);
 }
 
 }  // namespace guestaddr::machine

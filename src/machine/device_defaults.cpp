@@ -181,7 +181,8 @@ void fill_device_defaults(Domain& domain, const MachineProfile& machine) {
     drop_addresses_of_nothing(domain);
     fill_simple_models(domain);
     fill_missing_macs(domain);
-    fill_chardev_defaults(domain, machine.is_pseries() ? "spapr-vio-serial" : "isa-serial");
+    fill_chardev_defaults(domain);
+    if (machine.is_pseries()) move_serials_to_vio(domain);
 }
 
 }  // namespace guestaddr::machine

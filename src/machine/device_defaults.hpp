@@ -17,9 +17,8 @@ void fill_device_defaults(model::Domain& domain, const MachineProfile& machine);
 void fill_controller_indexes(model::Domain& domain);
 
 // Serial target types and ports, console targets, and the console that
-// mirrors the first serial port (chardev_defaults.cpp). A console with no
-// serial port gets one of `serial_target` type.
-void fill_chardev_defaults(model::Domain& domain, std::string_view serial_target);
+// mirrors the first serial port (chardev_defaults.cpp).
+void fill_chardev_defaults(model::Domain& domain);
 
 // The <model name> of a serial port's target type ("" for none).
 std::string_view serial_target_model(std::string_view target_type);

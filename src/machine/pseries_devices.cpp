@@ -13,15 +13,6 @@ void fill_controller_model(Device& c) {
     if (c.type == "scsi") c.model = "ibmvscsi";
 }
 
-// The pSeries has no ISA bus: its serial ports are spapr-vty devices on
-// the VIO bus, whatever the input asks for instead of another bus.
-void fill_serial_target(Device& s) {
-    if (s.target_type.empty() || s.target_type == "isa-serial") {
-        s.target_type = "spapr-vio-serial";
-        if (s.extras().target_model == "isa-serial") s.edit_extras().target_model = "spapr-vty";
-    }
-}
-
 bool has_usb_input(const Domain& domain, std::string_view type) {
     for (std::size_t i : domain.of_class(DeviceClass::Input))
         if (domain.devices[i].type == type && domain.devices[i].bus == "usb") return true;
@@ -42,8 +33,16 @@ void fill_pseries_defaults(Domain& domain) {
     for (Device& d : domain.devices) {
         if (d.cls == DeviceClass::Video && d.model.empty()) d.model = "vga";
         if (d.cls == DeviceClass::Input && d.bus.empty() && (d.type == "keyboard" || d.type == "mouse")) d.bus = "usb";
-        if (d.cls == DeviceClass::Serial) fill_serial_target(d);
         if (d.cls == DeviceClass::Panic && d.model.empty()) d.model = "pseries";
+    }
+}
+
+void move_serials_to_vio(Domain& domain) {
+    for (std::size_t i : domain.of_class(DeviceClass::Serial)) {
+        Device& s = domain.devices[i];
+        if (s.target_type != "isa-serial") continue;
+        s.target_type = "spapr-vio-serial";
+        if (s.extras().target_model == "isa-serial") s.edit_extras().target_model = "spapr-vty";
     }
 }
 

@@ -224,6 +224,8 @@ void check_single_instances(const Domain& domain, Errors& errors) {
     std::vector<std::size_t> balloons = domain.of_class(DeviceClass::Memballoon);
     if (balloons.size() > 1)
         report(errors, domain, balloons[1], ErrorKind::Unsupported, "only a single memory balloon device is supported");
+    std::vector<std::size_t> vsocks = domain.of_class(DeviceClass::Vsock);
+    if (vsocks.size() > 1) report(errors, domain, vsocks[1], ErrorKind::Unsupported, "only a single vsock device is supported");
     std::vector<std::size_t> iommus = domain.of_class(DeviceClass::Iommu);
     if (iommus.size() > 1) report(errors, domain, iommus[1], ErrorKind::Unsupported, "only a single IOMMU device is supported");
     std::vector<std::size_t> tpms = domain.of_class(DeviceClass::Tpm);

@@ -48,6 +48,11 @@ std::optional<std::string> missing_from_qemu(const Device& d) {
     return std::nullopt;
 }
 
+void check_single_nvram(const Domain& domain, std::vector<Error>& errors) {
+    const std::vector<std::size_t> nvrams = domain.of_class(DeviceClass::Nvram);
+    if (nvrams.size() > 1) report(errors, domain, nvrams[1], ErrorKind::Unsupported, "only a single nvram device is supported");
+}
+
 void check_qemu_devices(const Domain& domain, std::vector<Error>& errors) {
     for (std::size_t i = 0; i < domain.devices.size(); ++i)
         if (std::optional<std::string> why = missing_from_qemu(domain.devices[i]))
@@ -60,6 +65,7 @@ void check_pseries_rules(const Domain& domain, std::vector<Error>& errors) {
     check_phb_targets(domain, errors);
     check_panic_models(domain, errors);
     check_qemu_devices(domain, errors);
+    check_single_nvram(domain, errors);
 }
 
 }  // namespace guestaddr::validation
