@@ -16,16 +16,20 @@ bool is_phb(const Device& d) { return d.cls == model::DeviceClass::Controller &&
 
 }  // namespace
 
+// libvirt numbers the PHBs in index order and only looks at the numbers of
+// the PHBs before the one it numbers: a later PHB's explicit number may be
+// given out again (QEMU then refuses the guest).
 void fill_phb_targets(model::Domain& domain) {
     std::set<unsigned> taken;
-    for (std::size_t i : domain.controller_order)
-        if (const Device& c = domain.devices[i]; is_phb(c) && c.extras().ctarget.index) taken.insert(*c.extras().ctarget.index);
     unsigned next = 1;
     for (std::size_t i : domain.controller_order) {
         Device& c = domain.devices[i];
         if (!is_phb(c)) continue;
         if (c.extras().model_name.empty()) c.edit_extras().model_name = "spapr-pci-host-bridge";
-        if (c.extras().ctarget.index) continue;
+        if (c.extras().ctarget.index) {
+            taken.insert(*c.extras().ctarget.index);
+            continue;
+        }
         if (c.index.value_or(0) == 0) {
             c.edit_extras().ctarget.index = 0;
             continue;
