@@ -34,6 +34,7 @@ void fill_pseries_defaults(Domain& domain) {
         if (d.cls == DeviceClass::Video && d.model.empty()) d.model = "vga";
         if (d.cls == DeviceClass::Input && d.bus.empty() && (d.type == "keyboard" || d.type == "mouse")) d.bus = "usb";
         if (d.cls == DeviceClass::Panic && d.model.empty()) d.model = "pseries";
+        if (d.cls == DeviceClass::Tpm && d.model.empty()) d.model = "tpm-spapr";
     }
 }
 

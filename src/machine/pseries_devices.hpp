@@ -8,7 +8,7 @@ namespace guestaddr::machine {
 
 // Defaults that differ from x86: USB controllers are qemu-xhci, SCSI
 // controllers ibmvscsi, videos vga, keyboards and mice USB, a panic device
-// the pseries one. Runs before the generic defaults, which keep what it set.
+// the pseries one, a TPM tpm-spapr. Runs before the generic defaults, which keep what it set.
 void fill_pseries_defaults(model::Domain& domain);
 
 // The pSeries has no ISA bus: its ISA serial ports (those the input wrote

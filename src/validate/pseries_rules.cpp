@@ -35,9 +35,9 @@ void check_panic_models(const Domain& domain, std::vector<Error>& errors) {
                    fmt::format("panic model '{}' is not supported on pSeries", domain.devices[i].model));
 }
 
-// Devices qemu-system-ppc64 7.2 does not have, which libvirt refuses for
-// want of the QEMU capability. A disk on the IDE bus counts: it would need
-// an IDE controller.
+// Devices a pSeries cannot have: qemu-system-ppc64 7.2 lacks them, or they
+// need an ISA bus. A disk on the IDE bus counts: it would need an IDE
+// controller.
 std::optional<std::string> missing_from_qemu(const Device& d) {
     if ((d.cls == DeviceClass::Controller && d.type == "ide") || (d.cls == DeviceClass::Disk && d.bus == "ide"))
         return "IDE controllers are not supported by QEMU for this machine type";
@@ -45,6 +45,10 @@ std::optional<std::string> missing_from_qemu(const Device& d) {
         return fmt::format("video model '{}' is not supported by QEMU for this machine type", d.model);
     if (d.cls == DeviceClass::Memory && (d.model == "virtio-pmem" || d.model == "virtio-mem"))
         return fmt::format("memory model '{}' is not supported by QEMU for this machine type", d.model);
+    if (d.cls == DeviceClass::Tpm && (d.model == "tpm-tis" || d.model == "tpm-crb"))
+        return fmt::format("TPM model '{}' is not supported by QEMU for this machine type", d.model);
+    if (d.cls == DeviceClass::Parallel) return "parallel ports are not supported";
+    if (d.cls == DeviceClass::Serial && d.target_type == "isa-debug") return "isa-debug serial ports are only valid on x86";
     return std::nullopt;
 }
 

@@ -112,6 +112,7 @@ void write_device(pugi::xml_node node, const Device& d) {
         break;
     case DeviceClass::Memballoon:
     case DeviceClass::Panic:
+    case DeviceClass::Tpm:
     case DeviceClass::Sound:
     case DeviceClass::Watchdog:
         if (!d.model.empty()) set_attr(node, "model", d.model);
