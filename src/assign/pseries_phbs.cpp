@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include <fmt/format.h>
+
 #include "guestaddr/error.hpp"
 
 namespace guestaddr::assigners {
@@ -9,8 +11,8 @@ namespace {
 
 using model::Device;
 
-// PHB numbers searched for a controller without one (QEMU takes 0-31).
-constexpr unsigned kPhbNumbers = 32;
+// The highest PHB number libvirt accepts.
+constexpr unsigned kHighestPhbNumber = 30;
 
 bool is_phb(const Device& d) { return d.cls == model::DeviceClass::Controller && d.type == "pci" && d.model == "pci-root"; }
 
@@ -35,8 +37,10 @@ void fill_phb_targets(model::Domain& domain) {
             continue;
         }
         while (taken.contains(next)) ++next;
-        if (next >= kPhbNumbers)
-            throw Failure(Error{ErrorKind::Exhausted, domain.describe(i), "no usable target index is left for the PCI host bridge"});
+        if (next > kHighestPhbNumber)
+            throw Failure(Error{ErrorKind::Exhausted, domain.describe(i),
+                                fmt::format("no usable target index is left for the PCI host bridge (at most {})",
+                                            kHighestPhbNumber)});
         c.edit_extras().ctarget.index = next;
         taken.insert(next);
     }
