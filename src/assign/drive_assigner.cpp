@@ -47,14 +47,14 @@ bool is_scsi_hostdev(const Device& d) {
 
 // libvirt adds the SCSI controllers host devices name while parsing them,
 // so they come before every other implicit controller.
-void add_scsi_hostdev_controllers(model::Domain& domain) {
+void add_scsi_hostdev_controllers(model::Domain& domain, const machine::MachineProfile& machine) {
     std::optional<machine::HighestController> highest;
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
         if (const auto* a = std::get_if<DriveAddress>(&d.address); a && is_scsi_hostdev(d))
             highest = machine::HighestController::max(highest, {a->controller, i});
     }
-    machine::add_controllers_up_to(domain, "scsi", highest, "lsilogic");
+    machine::add_controllers_up_to(domain, "scsi", highest, machine.default_scsi_model());
 }
 
 // SCSI host devices take the first unit (target 0, bus 0) no SCSI disk or
@@ -78,7 +78,7 @@ void assign_scsi_hostdevs(model::Domain& domain) {
 
 }  // namespace
 
-void assign_drive_addresses(model::Domain& domain, const machine::MachineProfile&) {
+void assign_drive_addresses(model::Domain& domain, const machine::MachineProfile& machine) {
     for (std::size_t i : domain.of_class(DeviceClass::Disk)) {
         Device& d = domain.devices[i];
         const DriveLayout* layout = layout_for(d.bus);
@@ -90,7 +90,7 @@ void assign_drive_addresses(model::Domain& domain, const machine::MachineProfile
         d.address = from_name_index(*index, *layout);
     }
     assign_scsi_hostdevs(domain);
-    add_scsi_hostdev_controllers(domain);
+    add_scsi_hostdev_controllers(domain, machine);
 }
 
 }  // namespace guestaddr::assigners

@@ -134,7 +134,7 @@ void add_implicit_devices(Domain& domain, const MachineProfile& machine) {
         add_pseries_devices(domain);
     else
         add_ps2_inputs(domain);
-    add_disk_controllers(domain, "scsi", "scsi", machine.is_pseries() ? "ibmvscsi" : "lsilogic");
+    add_disk_controllers(domain, "scsi", "scsi", machine.default_scsi_model());
     add_disk_controllers(domain, "fdc", "fdc", "");
     add_disk_controllers(domain, "ide", "ide", "");
     add_disk_controllers(domain, "sata", "sata", "");

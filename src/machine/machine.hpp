@@ -18,6 +18,8 @@ struct MachineProfile {
     // pSeries PHBs are pci-root controllers too (spec §3.4).
     bool has_pci_root() const { return chipset == Chipset::I440fx || is_pseries(); }
     bool is_pseries() const { return chipset == Chipset::Pseries; }
+    // The model of a SCSI controller libvirt adds for disks or host devices.
+    const char* default_scsi_model() const { return is_pseries() ? "ibmvscsi" : "lsilogic"; }
 };
 
 // The arch of a definition that names none (libvirt takes the host's).

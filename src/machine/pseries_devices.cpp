@@ -8,9 +8,8 @@ using model::DeviceClass;
 using model::Domain;
 
 void fill_controller_model(Device& c) {
-    if (!c.model.empty()) return;
-    if (c.type == "usb") c.model = "qemu-xhci";
-    if (c.type == "scsi") c.model = "ibmvscsi";
+    if (c.type == "usb" && c.model.empty()) c.model = "qemu-xhci";
+    if (c.type == "scsi" && (c.model.empty() || c.model == "auto")) c.model = "ibmvscsi";
 }
 
 bool has_usb_input(const Domain& domain, std::string_view type) {
