@@ -6,6 +6,7 @@
 
 #include "assign/pci_chipset.hpp"
 #include "assign/pci_walk.hpp"
+#include "assign/pseries_phbs.hpp"
 #include "guestaddr/error.hpp"
 #include "model/device_order.hpp"
 #include "topology/controller_rules.hpp"
@@ -32,7 +33,10 @@ unsigned highest_pci_index(const Domain& domain) {
     return highest;
 }
 
+// The controller of a bus nothing names, and of a bus added for a
+// conventional PCI device: the pSeries adds host bridges (PHBs).
 const topology::ControllerRule& default_bus_rule(const machine::MachineProfile& machine) {
+    if (machine.is_pseries()) return *topology::controller_rule("pci-root");
     return *topology::controller_rule(machine.has_pcie_root() ? "pcie-root-port" : "pci-bridge");
 }
 
@@ -72,6 +76,7 @@ void collect_explicit_addresses(Domain& domain, PciAddressSet& set, const machin
 PciAddressSet build_address_set(Domain& domain, const machine::MachineProfile& machine, PciAddressSet::Mode mode,
                                 unsigned bus_count) {
     PciAddressSet set(mode);
+    if (machine.is_pseries()) set.grow_pci_with(default_bus_rule(machine));
     for (std::size_t i : domain.controller_order) {
         const Device& c = domain.devices[i];
         if (!is_pci_controller(c)) continue;
@@ -164,6 +169,7 @@ void assign_pci_addresses(Domain& domain, const machine::MachineProfile& machine
     place_devices(domain, set, machine);
     set_multifunction(domain);
     fill_pci_controller_defaults(domain);
+    if (machine.is_pseries()) fill_phb_targets(domain);
     check_added_indexes(domain);
 }
 

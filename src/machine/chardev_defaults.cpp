@@ -125,7 +125,7 @@ void pair_console_with_serial(Domain& domain, const std::vector<std::size_t>& se
     // A serial port of no type libvirt knows (on ARM boards) has a console too.
     const model::Text& first_type = domain.devices[serials.front()].target_type;
     if (first_type != "isa-serial" && first_type != "system-serial" && first_type != "sclp-serial" &&
-        !first_type.empty())
+        first_type != "spapr-vio-serial" && !first_type.empty())
         return;
     const Device& first = domain.devices[serials.front()];
     Device console = serial_like(first, "serial", first.target_port.value_or(0));
@@ -158,6 +158,7 @@ std::string_view serial_target_model(std::string_view target_type, const Machine
     if (target_type == "isa-debug") return "isa-debugcon";
     if (target_type == "system-serial") return default_models(machine).system_serial_model;
     if (target_type == "sclp-serial") return "sclpconsole";
+    if (target_type == "spapr-vio-serial") return "spapr-vty";
     return target_type;
 }
 

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "machine/s390x_defaults.hpp"
+#include "machine/pseries_devices.hpp"
 #include "model/disk_names.hpp"
 
 namespace guestaddr::machine {
@@ -176,6 +177,7 @@ void fill_controller_indexes(Domain& domain) {
 
 void fill_device_defaults(Domain& domain, const MachineProfile& machine) {
     if (machine.is_s390()) fill_s390x_device_defaults(domain);
+    if (machine.is_pseries()) fill_pseries_defaults(domain);
     const DefaultModels& defaults = default_models(machine);
     for (std::size_t i : domain.controller_order) fill_controller_model(domain.devices[i], defaults);
     fill_disk_buses(domain);
@@ -184,6 +186,7 @@ void fill_device_defaults(Domain& domain, const MachineProfile& machine) {
     fill_simple_models(domain, defaults);
     fill_missing_macs(domain);
     fill_chardev_defaults(domain, machine);
+    if (machine.is_pseries()) move_serials_to_vio(domain);
 }
 
 }  // namespace guestaddr::machine

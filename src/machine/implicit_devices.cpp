@@ -7,6 +7,7 @@
 #include "guestaddr/error.hpp"
 #include "machine/s390x_defaults.hpp"
 #include "machine/device_defaults.hpp"
+#include "machine/pseries_devices.hpp"
 
 namespace guestaddr::machine {
 namespace {
@@ -38,7 +39,8 @@ void add_machine_defaults(Domain& domain, const MachineProfile& machine) {
     // ARM guests get their root bus only: no USB, SATA or memballoon.
     if (machine.is_arm()) return add_root_bus(domain, machine);
     if (machine.has_pci() && !machine.is_s390())
-        add_controller_if_missing(domain, "usb", 0, machine.has_pcie_root() ? "qemu-xhci" : "piix3-uhci");
+        add_controller_if_missing(domain, "usb", 0,
+                                  machine.has_pcie_root() || machine.is_pseries() ? "qemu-xhci" : "piix3-uhci");
     if (machine.has_pcie_root()) add_controller_if_missing(domain, "sata", 0, "");
     add_root_bus(domain, machine);
     if (domain.of_class(DeviceClass::Memballoon).empty()) {
@@ -102,7 +104,7 @@ void add_ccid_controllers(Domain& domain) {
 void add_video_for_graphics(Domain& domain, const MachineProfile& machine) {
     if (domain.of_class(DeviceClass::Graphics).empty() || !domain.of_class(DeviceClass::Video).empty()) return;
     Device video = model::implicit_device(DeviceClass::Video);
-    video.model = machine.is_s390() ? "virtio" : default_models(machine).video;
+    video.model = machine.is_s390() ? "virtio" : machine.is_pseries() ? "vga" : default_models(machine).video;
     video.primary = true;
     domain.add_implicit(std::move(video));
 }
@@ -132,7 +134,10 @@ void add_controllers_up_to(Domain& domain, const std::string& controller_type, s
 
 void add_implicit_devices(Domain& domain, const MachineProfile& machine) {
     add_machine_defaults(domain, machine);
-    if (!machine.is_s390() && default_models(machine).input_bus == "ps2") add_ps2_inputs(domain);
+    if (machine.is_pseries())
+        add_pseries_devices(domain);
+    else if (!machine.is_s390() && default_models(machine).input_bus == "ps2")
+        add_ps2_inputs(domain);
     add_disk_controllers(domain, "scsi", "scsi", machine.implicit_scsi_model());
     add_disk_controllers(domain, "fdc", "fdc", "");
     add_disk_controllers(domain, "ide", "ide", "");

@@ -7,26 +7,34 @@
 
 namespace guestaddr::machine {
 
-// S390Ccw is s390-ccw-virtio. ArmVirt is aarch64 'virt' (PCI Express, no
-// fixed devices); ArmVexpress the Versatile Express boards (virtio-mmio
-// only); ArmVersatilePb the Versatile/PB (PCI to libvirt, but without a PCI
-// root it adds); ArmBoard any other ARM board (no bus libvirt addresses).
-enum class Chipset { I440fx, Q35, Isapc, Microvm, S390Ccw, ArmVirt, ArmVexpress, ArmVersatilePb, ArmBoard, None };
+// S390Ccw is s390-ccw-virtio; Pseries the ppc64 pseries. ArmVirt is aarch64
+// 'virt' (PCI Express, no fixed devices); ArmVexpress the Versatile Express
+// boards (virtio-mmio only); ArmVersatilePb the Versatile/PB (PCI to libvirt,
+// but without a PCI root it adds); ArmBoard any other ARM board (no bus
+// libvirt addresses).
+enum class Chipset {
+    I440fx, Q35, Isapc, Microvm, S390Ccw, Pseries, ArmVirt, ArmVexpress, ArmVersatilePb, ArmBoard, None
+};
 
 struct MachineProfile {
     std::string canonical;  // e.g. pc-q35-7.2
     Chipset chipset = Chipset::None;
 
     bool has_pci() const {
-        return chipset == Chipset::I440fx || chipset == Chipset::Q35 || chipset == Chipset::ArmVirt || is_s390();
+        return chipset == Chipset::I440fx || chipset == Chipset::Q35 || chipset == Chipset::ArmVirt || is_s390() ||
+               is_pseries();
     }
     bool has_pcie_root() const { return chipset == Chipset::Q35 || chipset == Chipset::ArmVirt; }
-    bool has_pci_root() const { return chipset == Chipset::I440fx || is_s390(); }
+    // pSeries PHBs are pci-root controllers too (spec §3.4).
+    bool has_pci_root() const { return chipset == Chipset::I440fx || is_s390() || is_pseries(); }
     // s390-ccw-virtio: virtio devices sit on the channel subsystem (CCW);
     // PCI is zPCI, a flat pci-root.
     bool is_s390() const { return chipset == Chipset::S390Ccw; }
+    bool is_pseries() const { return chipset == Chipset::Pseries; }
     // The model of the SCSI controllers libvirt adds for disks and host devices.
-    const char* implicit_scsi_model() const { return is_s390() ? "virtio-scsi" : "lsilogic"; }
+    const char* implicit_scsi_model() const {
+        return is_s390() ? "virtio-scsi" : is_pseries() ? "ibmvscsi" : "lsilogic";
+    }
     bool is_arm() const {
         return chipset == Chipset::ArmVirt || chipset == Chipset::ArmVexpress || chipset == Chipset::ArmVersatilePb ||
                chipset == Chipset::ArmBoard;

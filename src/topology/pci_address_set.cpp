@@ -172,7 +172,9 @@ PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const model:
     const ControllerRule* bulk = nullptr;
     bool need_bridge_pair = false;
     const bool pcie_root = !buses_.empty() && buses_[0].rule && buses_[0].rule->model == "pcie-root";
-    if (flags.has(Connect::PciDevice)) {
+    if (flags.has(Connect::PciDevice) && pci_growth_ != nullptr) {
+        bulk = pci_growth_;
+    } else if (flags.has(Connect::PciDevice)) {
         bulk = controller_rule("pci-bridge");
         // A pure PCIe topology has nowhere to plug a pci-bridge: add a root
         // port and a pcie-to-pci-bridge first.

@@ -43,6 +43,9 @@ public:
     void set_bus(unsigned index, const ControllerRule& rule, bool hotplug);
     // Gives every bus without a model `rule`.
     void fill_missing(const ControllerRule& rule);
+    // Planning adds a bus of `rule` for a conventional PCI device that finds
+    // no room (a pSeries PHB), instead of a pci-bridge.
+    void grow_pci_with(const ControllerRule& rule) { pci_growth_ = &rule; }
     Mode mode() const { return mode_; }
     std::size_t bus_count() const { return buses_.size(); }
     const PciBus& bus(unsigned index) const { return buses_.at(index); }
@@ -74,6 +77,7 @@ private:
     bool any_bus_accepts(Connect type) const;
 
     Mode mode_;
+    const ControllerRule* pci_growth_ = nullptr;
     std::vector<PciBus> buses_;
     // First-fit resumes where the last search for the same request stopped:
     // reservations only ever fill slots, so nothing before the cursor can

@@ -11,6 +11,7 @@
 #include "topology/controller_rules.hpp"
 #include "validate/s390x_rules.hpp"
 #include "validate/arm_rules.hpp"
+#include "validate/pseries_rules.hpp"
 
 namespace guestaddr::validation {
 namespace {
@@ -94,7 +95,8 @@ void check_pci_controllers(const Domain& domain, const MachineProfile& machine, 
         if (c.type != "pci") continue;
         const unsigned index = c.index.value_or(0);
         check_pci_target_ranges(domain, i, errors);
-        if ((c.model == "pci-root" || c.model == "pcie-root") && index != 0)
+        // A pSeries has one pci-root per PCI host bridge.
+        if ((c.model == "pcie-root" || (c.model == "pci-root" && !machine.is_pseries())) && index != 0)
             report(errors, domain, i, ErrorKind::InvalidAddress, "pci-root and pcie-root controllers must have index 0");
         if (topology::controller_rule(c.model) == nullptr)
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown PCI controller model '{}'", c.model));
@@ -108,7 +110,8 @@ void check_pci_controllers(const Domain& domain, const MachineProfile& machine, 
             report(errors, domain, i, ErrorKind::Unsupported, "pci-expander-bus controllers need an i440fx machine type");
         if (std::optional<std::string> undefined = undefined_numa_node(domain, c))
             report(errors, domain, i, ErrorKind::Placement, *undefined);
-        else if (c.extras().ctarget.node && c.model != "pci-expander-bus" && c.model != "pcie-expander-bus")
+        else if (c.extras().ctarget.node && c.model != "pci-expander-bus" && c.model != "pcie-expander-bus" &&
+                 !(machine.is_pseries() && c.model == "pci-root" && index != 0))
             report(errors, domain, i, ErrorKind::Placement, fmt::format("a {} cannot have a NUMA node", c.model));
     }
 }
@@ -278,7 +281,8 @@ void check_device_models(const Domain& domain, const MachineProfile& machine, Er
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("an {} IOMMU needs a q35 machine type", d.model));
         else if (d.cls == DeviceClass::Iommu && d.model == "virtio" && !domain.acpi)
             report(errors, domain, i, ErrorKind::Unsupported, "a virtio IOMMU needs ACPI (<features><acpi/>)");
-        else if (d.cls == DeviceClass::Panic && !machine.is_arm() && d.model != "isa" && d.model != "hyperv" && !d.model.empty())
+        else if (d.cls == DeviceClass::Panic && !machine.is_arm() && !machine.is_pseries() && d.model != "isa" &&
+                 d.model != "hyperv" && !d.model.empty())
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("panic model '{}' is not supported on x86", d.model));
         else if (d.cls == DeviceClass::Input && d.bus == "virtio" && d.type != "passthrough" &&
                  (d.model == "virtio-transitional" || d.model == "virtio-non-transitional"))
@@ -549,6 +553,7 @@ std::vector<Error> broken_definition_rules(const Domain& domain, const MachinePr
     check_device_rules(domain, machine, errors);
     check_backends(domain, errors);
     for (Error& e : broken_arm_rules(domain, machine)) errors.push_back(std::move(e));
+    if (machine.is_pseries()) check_pseries_rules(domain, errors);
     return errors;
 }
 

@@ -25,6 +25,8 @@ CONFLICT = """<domain type='kvm'><name>g</name><os><type arch='x86_64' machine='
 <interface type='user'><mac address='52:54:00:00:00:02'/><address type='pci' bus='0' slot='5'/></interface>
 </devices></domain>"""
 
+PSERIES = GOOD.replace("arch='x86_64' machine='q35'", "arch='ppc64' machine='pseries'")
+
 
 S390X = """<domain type='kvm'><name>g</name><memory>1048576</memory>
 <os><type arch='s390x' machine='s390-ccw-virtio'>hvm</type></os>
@@ -150,6 +152,27 @@ class Cli(unittest.TestCase):
             self.assertIn("only made for x86 guests", lines[0], args)
         with open(domain) as f:
             self.assertEqual(f.read(), S390X)
+    def test_pseries_is_assigned_and_validated(self):
+        out = self.path("out.xml")
+        r = run("assign", self.path("in.xml", PSERIES), "-o", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as f:
+            self.assertIn("machine='pseries-7.2'", f.read())
+        self.assertEqual(run("validate", out).returncode, 0)
+
+    def test_x86_only_commands_refuse_pseries_with_one_line(self):
+        guest = self.path("in.xml", PSERIES)
+        nic = self.path("nic.xml", "<interface type='user'><model type='virtio'/></interface>")
+        for args in (["argv", guest], ["argv", guest, "--stub-backends"], ["attach", guest, nic],
+                     ["detach", guest, nic], ["attach", guest, nic, "--in-place"],
+                     ["verify", guest, "--qmp", self.path("absent.qmp")]):
+            r = run(*args)
+            self.assertEqual(r.returncode, 1, args)
+            self.assertEqual(r.stdout, "", args)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, (args, r.stderr))
+            self.assertIn("only made for x86 guests", r.stderr, args)
+        with open(guest) as f:
+            self.assertEqual(f.read(), PSERIES)
 
     def test_usage_error_without_subcommand(self):
         self.assertNotEqual(run().returncode, 0)
