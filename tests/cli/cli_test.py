@@ -121,7 +121,7 @@ class Cli(unittest.TestCase):
             self.assertEqual(r.returncode, 1, args)
             self.assertEqual(r.stdout, "", args)
             self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
-            self.assertIn("only for x86 guests, and this one is aarch64", r.stderr)
+            self.assertIn("only made for x86 guests (x86_64, i686), not for aarch64 ones", r.stderr)
         with open(guest) as f:
             self.assertEqual(f.read(), ARM)
 
