@@ -35,7 +35,7 @@ std::string address_type(const Definition& d, const std::string& who) {
 
 constexpr const char* kVirtioNic = "<interface type='user'><mac address='52:54:00:00:00:01'/><model type='virtio'/></interface>";
 constexpr const char* kMmioDisk =
-    "<disk type='file' device='disk'><target dev='vdz' bus='virtio'/><address type='virtio-mmio'/></disk>";
+    "<disk type='file' device='disk'><source file='/z.img'/><target dev='vdz' bus='virtio'/><address type='virtio-mmio'/></disk>";
 
 TEST(ArmMachine, VirtIsTheVersionedVirtAndNoMachineIsIntegratorcp) {
     EXPECT_EQ(arm_assigned("virt", "").domain().machine, "virt-7.2");
