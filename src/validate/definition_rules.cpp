@@ -52,7 +52,7 @@ void check_controller_models(const Domain& domain, const MachineProfile& machine
         else if (c.type == "scsi" && (c.model == "buslogic" || c.model == "ncr53c90"))
             report(errors, domain, i, ErrorKind::Unsupported,
                    fmt::format("SCSI controller model '{}' is not supported by QEMU on this machine", c.model));
-        else if (c.type == "usb" && !one_of(c.model, kUsbModels))
+        else if (c.type == "usb" && !c.model.empty() && !one_of(c.model, kUsbModels))
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown USB controller model '{}'", c.model));
         else if (c.type == "usb" && (c.model == "qusb1" || c.model == "qusb2"))
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("USB controller model '{}' is not supported by QEMU", c.model));
