@@ -39,6 +39,13 @@ private:
     std::set<unsigned> used_;
 };
 
+// Every device with a PCI address, even the empty one a device that takes
+// none keeps, except serial ports (and the console that mirrors one): libvirt
+// gives a pci-serial port no ids.
+bool takes_zpci_ids(const model::Device& d) {
+    return d.cls != model::DeviceClass::Serial && d.cls != model::DeviceClass::Console;
+}
+
 }  // namespace
 
 ZpciBefore zpci_before_pci_assignment(const model::Domain& domain) {
@@ -70,9 +77,9 @@ void assign_zpci_ids(model::Domain& domain, const machine::MachineProfile& machi
     const std::vector<std::size_t> order = model::device_iteration_order(domain);
     for (const bool with_written_ids : {true, false}) {
         for (std::size_t i : order) {
-            if (i >= before.devices) continue;
+            if (i >= before.devices || !takes_zpci_ids(domain.devices[i])) continue;
             PciAddress* a = std::get_if<PciAddress>(&domain.devices[i].address);
-            if (a == nullptr || a->is_empty() || (a->zpci_uid || a->zpci_fid) != with_written_ids) continue;
+            if (a == nullptr || (a->zpci_uid || a->zpci_fid) != with_written_ids) continue;
             if (a->zpci_uid) uids.reserve(domain, i, *a->zpci_uid);
             else a->zpci_uid = uids.take(domain, i);
             if (a->zpci_fid) fids.reserve(domain, i, *a->zpci_fid);

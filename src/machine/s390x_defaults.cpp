@@ -12,8 +12,8 @@ void fill_s390x_device_defaults(model::Domain& domain) {
         if (d.cls == DeviceClass::Input && d.bus.empty() && (d.type == "mouse" || d.type == "keyboard" || d.type == "tablet"))
             d.bus = "virtio";
         if (d.cls == DeviceClass::Controller && d.type == "scsi" && d.model.empty()) d.model = "virtio-scsi";
-        // No USB unless a model is named.
-        if (d.cls == DeviceClass::Controller && d.type == "usb" && d.model.empty()) d.model = "none";
+        // No USB unless a model is named (one with an address keeps no model).
+        if (d.cls == DeviceClass::Controller && d.type == "usb" && d.model.empty() && !d.has_address()) d.model = "none";
         // s390x has no ISA serial port: libvirt makes it the SCLP console.
         if (d.cls == DeviceClass::Serial && (d.target_type.empty() || d.target_type == "isa-serial"))
             d.target_type = "sclp-serial";

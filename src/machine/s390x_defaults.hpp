@@ -1,7 +1,7 @@
 // What libvirt 9.0 fills in and adds on s390-ccw-virtio, where virtio is the
 // default bus of everything: NICs, video, inputs and SCSI controllers default
 // to their virtio models, serial ports to the SCLP console; USB controllers
-// without a model are none.
+// without a model or an address are none.
 #pragma once
 
 #include "model/domain.hpp"

@@ -54,7 +54,7 @@ void check_controller_models(const Domain& domain, const MachineProfile& machine
         else if (c.type == "scsi" && (c.model == "buslogic" || c.model == "ncr53c90"))
             report(errors, domain, i, ErrorKind::Unsupported,
                    fmt::format("SCSI controller model '{}' is not supported by QEMU on this machine", c.model));
-        else if (c.type == "usb" && !one_of(c.model, kUsbModels))
+        else if (c.type == "usb" && !c.model.empty() && !one_of(c.model, kUsbModels))
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown USB controller model '{}'", c.model));
         else if (c.type == "usb" && (c.model == "qusb1" || c.model == "qusb2"))
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("USB controller model '{}' is not supported by QEMU", c.model));
@@ -219,14 +219,10 @@ void check_single_instances(const Domain& domain, const MachineProfile& machine,
     if (watchdogs.size() > 1)
         report(errors, domain, watchdogs[1], ErrorKind::Unsupported, "only a single watchdog device is supported");
     // s390x has watchdogs of its own (s390x_rules.cpp).
-    if (!machine.is_s390()) {
-        for (std::size_t i : watchdogs) {
-            const Device& w = domain.devices[i];
-            if (w.model != "i6300esb" && w.model != "ib700")
-                report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown watchdog model '{}'", w.model));
-            else if (w.model == "ib700" && w.has_address())
-                report(errors, domain, i, ErrorKind::InvalidAddress, "an ib700 watchdog cannot have an address");
-        }
+    for (std::size_t i : watchdogs) {
+        const Device& w = domain.devices[i];
+        if (!machine.is_s390() && w.model != "i6300esb" && w.model != "ib700")
+            report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown watchdog model '{}'", w.model));
     }
     std::set<std::string_view> panic_models;
     for (std::size_t i : domain.of_class(DeviceClass::Panic))
@@ -443,6 +439,7 @@ std::optional<AddressRule> address_rule(const Device& d) {
     case DeviceClass::Watchdog:
         // diag288 is a hypervisor call, not a device on a bus.
         if (d.model == "diag288") return AddressRule{"", "a diag288 watchdog"};
+        if (d.model == "ib700") return AddressRule{"", "an ib700 watchdog"};
         break;
     case DeviceClass::Iommu:
         if (d.model == "intel") return AddressRule{"", "an intel IOMMU"};

@@ -8,6 +8,12 @@ namespace {
 using model::Device;
 using model::DeviceClass;
 
+// s390x has conventional PCI only (zPCI): pci-root and pci-bridges.
+bool is_pcie_controller(std::string_view model) {
+    return model == "pcie-root-port" || model == "pcie-switch-upstream-port" || model == "pcie-switch-downstream-port" ||
+           model == "dmi-to-pci-bridge" || model == "pcie-to-pci-bridge" || model == "pcie-expander-bus";
+}
+
 bool is_virtio_scsi(std::string_view model) {
     return model == "virtio-scsi" || model == "virtio-transitional" || model == "virtio-non-transitional";
 }
@@ -16,7 +22,9 @@ bool is_virtio_scsi(std::string_view model) {
 std::string missing_in_qemu(const Device& d) {
     switch (d.cls) {
     case DeviceClass::Panic: return d.model == "s390" ? "" : fmt::format("the '{}' panic device", d.model);
-    case DeviceClass::Sound: return fmt::format("the '{}' sound device", d.model);
+    case DeviceClass::Sound:
+        return d.model == "ich7" || d.model == "ich9" ? fmt::format("the '{}' sound device", d.model) : "";
+    case DeviceClass::Memory: return "memory modules";
     case DeviceClass::Shmem: return fmt::format("the '{}' shared memory device", d.model);
     case DeviceClass::Video:
         return d.model == "virtio" || d.model == "none" ? "" : fmt::format("the '{}' video device", d.model);
@@ -27,6 +35,7 @@ std::string missing_in_qemu(const Device& d) {
     case DeviceClass::Controller:
         if (d.type == "ide" || d.type == "sata" || d.type == "fdc") return fmt::format("{} controllers", d.type);
         if (d.type == "scsi" && !is_virtio_scsi(d.model)) return fmt::format("the '{}' SCSI controller", d.model);
+        if (d.type == "pci" && is_pcie_controller(d.model)) return fmt::format("the '{}' PCI Express controller", d.model);
         return "";
     case DeviceClass::Input:
         if (d.bus == "ps2") return "PS/2 inputs";
