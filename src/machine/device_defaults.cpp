@@ -58,7 +58,7 @@ private:
 void fill_controller_model(Device& c, const DefaultModels& defaults, const MachineProfile& machine) {
     // (s390x has no default USB model: see fill_s390x_device_defaults.)
     if (c.type == "usb" && c.model.empty() && !machine.is_s390()) c.model = defaults.usb_controller;
-    if (c.type == "scsi" && c.model.empty()) c.model = "lsilogic";
+    if (c.type == "scsi" && (c.model.empty() || c.model == "auto")) c.model = "lsilogic";
     if (c.type == "usb" && c.model.starts_with("ich9-uhci") && !c.extras().master_startport) {
         const unsigned n = static_cast<unsigned>(c.model.view().back() - '1');
         c.edit_extras().master_startport = n * 2;

@@ -29,6 +29,8 @@ std::optional<std::string> refusal(const Device& d) {
     case DeviceClass::Serial:
         if (d.target_type == "isa-debug") return "ARM machines have no ISA debug port";
         break;
+    case DeviceClass::Nvram:
+        return "an nvram device is for pSeries guests only";
     case DeviceClass::Memory:
         if (d.model == "virtio-pmem") return "QEMU 7.2 has no virtio-pmem on ARM";
         break;
