@@ -41,7 +41,7 @@ EXTRA = {
  'tpm': ['<tpm model="tpm-crb"><backend type="passthrough"><device path="/dev/tpm0"/></backend></tpm>',
          '<tpm model="tpm-tis"><backend type="passthrough"><device path="/dev/tpm0"/></backend></tpm>'],
  'iommu': ['<iommu model="intel"/>', '<iommu model="virtio"/>',
-           '<iommu model="intel"><driver intremap="on" caching_mode="on"/></iommu>', '<iommu model="smmuv3"/>'],
+           '<iommu model="intel"><driver intremap="on" caching_mode="on"/></iommu>'],
  'watchdog': ['<watchdog model="i6300esb" action="reset"/>', '<watchdog model="ib700" action="poweroff"/>',
               '<watchdog model="itco" action="reset"/>'],
  'panic': ['<panic model="isa"/>', '<panic model="hyperv"/>', '<panic model="isa"><address type="isa" iobase="0x505"/></panic>'],
@@ -65,8 +65,7 @@ EXTRA = {
            '<shmem name="x"><model type="ivshmem-doorbell"/><server path="/tmp/s"/><msi vectors="4" ioeventfd="on"/></shmem>',
            '<shmem name="x"/>'],
  'serial': ['<serial type="pty"><target type="pci-serial"/></serial>', '<serial type="pty"><target type="usb-serial"/></serial>',
-            '<serial type="pty"><target type="isa-serial"/></serial>', '<serial type="pty"/>', '<serial type="pty"><target port="2"/></serial>',
-            '<serial type="pty"><target type="system-serial"/></serial>'],
+            '<serial type="pty"><target type="isa-serial"/></serial>', '<serial type="pty"/>', '<serial type="pty"><target port="2"/></serial>'],
  'console': ['<console type="pty"><target type="virtio"/></console>', '<console type="pty"><target type="serial"/></console>', '<console type="pty"/>'],
  'channel': ['<channel type="spicevmc"><target type="virtio" name="com.redhat.spice.0"/></channel>',
              '<channel type="unix"><target type="virtio" name="org.qemu.guest_agent.0"/></channel>',
@@ -82,6 +81,10 @@ EXTRA = {
              '<hostdev mode="subsystem" type="scsi_host"><source protocol="vhost" wwpn="naa.50014057667280d8"/></hostdev>'],
  'interface:hostdev': ['<interface type="hostdev" managed="yes"><source><address type="pci" domain="0x0000" bus="0x00" slot="0x07" function="0x0"/></source></interface>'],
 }
+
+if ARCH == 'aarch64':  # x86 guests stay what their seeds always gave
+    EXTRA['iommu'].append('<iommu model="smmuv3"/>')
+    EXTRA['serial'].append('<serial type="pty"><target type="system-serial"/></serial>')
 
 # category weights
 WEIGHTS = {
@@ -209,7 +212,7 @@ def generate(seed):
         if d is None: continue
         if d.tag == 'watchdog' and d.get('model') == 'itco': continue
         if ARCH == 'aarch64' and arm_refuses(d) and rng.random() < 0.9: continue
-        if d.tag == 'iommu' and d.get('model') not in ('intel', 'virtio', 'smmuv3'): continue
+        if d.tag == 'iommu' and d.get('model') not in ('intel', 'virtio', 'smmuv3' if ARCH == 'aarch64' else 'intel'): continue
         if d.tag == 'controller' and d.get('type') not in ('pci', 'usb', 'scsi', 'sata', 'ide', 'virtio-serial', 'ccid', 'fdc'): continue
         if d.tag == 'console' and (rng.random() < 0.8 or any(x.tag == 'console' for x in devs)):
             t = d.find('target')
