@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <memory>
 #include <string_view>
 
 #include "xml/number_text.hpp"
@@ -49,9 +50,12 @@ class TextWriter {
 public:
     // Gives the text to `sink` whenever a chunk of it is ready.
     // A chunk and room to finish the piece that crosses its end: only an
-    // attribute value of more than a chunk makes the buffer grow.
+    // attribute value of more than a chunk makes the buffer grow. Left
+    // uninitialised: the memory is touched only as the text fills it, so a
+    // small definition costs a few pages, not the whole buffer.
     TextWriter(const AddressOverlay& addresses, const TextSink& sink)
-        : addresses_(addresses), sink_(sink), out_(2 * kChunk, '\0') {}
+        : addresses_(addresses), sink_(sink), out_(std::make_unique_for_overwrite<char[]>(2 * kChunk)),
+          capacity_(2 * kChunk) {}
 
     void element(pugi::xml_node e, std::size_t depth, bool is_device);
     void flush() {
@@ -73,11 +77,17 @@ private:
     // checks cost more than the copying, a few bytes at a time.
     char* room(std::size_t n) {
         if (used_ >= kChunk) hand_over();
-        if (used_ + n > out_.size()) out_.resize(used_ + n + kChunk);
-        return out_.data() + used_;
+        if (used_ + n > capacity_) grow(used_ + n + kChunk);
+        return out_.get() + used_;
+    }
+    void grow(std::size_t capacity) {
+        auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+        std::memcpy(bigger.get(), out_.get(), used_);
+        out_ = std::move(bigger);
+        capacity_ = capacity;
     }
     void hand_over() {
-        sink_(std::string_view(out_.data(), used_));
+        sink_(std::string_view(out_.get(), used_));
         used_ = 0;
     }
     void put(std::string_view s) {
@@ -106,8 +116,9 @@ private:
 
     const AddressOverlay& addresses_;
     const TextSink& sink_;
-    std::string out_;       // the chunk being written
-    std::size_t used_ = 0;  // out_'s size beyond it is room to grow into
+    std::unique_ptr<char[]> out_;  // the chunk being written
+    std::size_t capacity_;         // out_'s size
+    std::size_t used_ = 0;         // out_'s bytes written; the rest is room to grow into
     // Whether the next element or end tag starts a new, indented line: it
     // does after an element, not after text (which keeps mixed content as
     // it was).
