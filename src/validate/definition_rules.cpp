@@ -148,11 +148,14 @@ void check_usb_controllers(const Domain& domain, Errors& errors) {
 
 // Disk names are unique whatever the bus.
 // One host device can be given to the guest once.
+// (A NIC of type 'hostdev' is one too.)
 void check_hostdev_sources(const Domain& domain, Errors& errors) {
     std::set<std::string_view> seen;
-    for (std::size_t i : domain.of_class(DeviceClass::Hostdev)) {
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
-        if (d.device_kind == "capabilities" || d.extras().source_key == d.type) continue;
+        const bool hostdev = d.cls == DeviceClass::Hostdev && d.device_kind != "capabilities";
+        const bool hostdev_nic = d.cls == DeviceClass::Interface && d.type == "hostdev";
+        if (!(hostdev || hostdev_nic) || d.extras().source_key == (hostdev ? d.type.view() : "pci")) continue;
         if (!seen.insert(d.extras().source_key).second)
             report(errors, domain, i, ErrorKind::AddressConflict, "this host device is already given to the guest");
     }

@@ -68,11 +68,14 @@ void read_target(const pugi::xml_node& e, Device& d, const DeviceName& who) {
 // What names the host's device: its type and the source's address (PCI,
 // USB bus/device, SCSI unit, mdev uuid), USB vendor and product, SCSI
 // adapter, vhost wwpn. Just the type when the source names nothing.
-std::string hostdev_key(const pugi::xml_node& e) {
+// `host_type`: the bus of the host's device (a hostdev's type; "pci" for an
+// <interface type='hostdev'>, whose key must match the same device given as
+// a hostdev).
+std::string hostdev_key(const pugi::xml_node& e, std::string_view host_type) {
     pugi::xml_node source = e.child("source");
-    std::string key = e.attribute("type").value();
+    std::string key(host_type);
     for (pugi::xml_attribute attr : source.child("address").attributes())
-        key += fmt::format(" {}={}", attr.name(), attr.value());
+        if (std::string_view(attr.name()) != "type") key += fmt::format(" {}={}", attr.name(), attr.value());
     for (const char* part : {"vendor", "product"})
         if (pugi::xml_attribute id = source.child(part).attribute("id")) key += fmt::format(" {}={}", part, id.value());
     if (pugi::xml_attribute adapter = source.child("adapter").attribute("name"))
@@ -122,6 +125,7 @@ void read_fields(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     case DeviceClass::Interface:
         d.model = e.child("model").attribute("type").value();
         d.mac = e.child("mac").attribute("address").value();
+        if (d.type == "hostdev") d.edit_extras().source_key = hostdev_key(e, "pci");
         break;
     case DeviceClass::Video:
         d.model = e.child("model").attribute("type").value();
@@ -137,7 +141,7 @@ void read_fields(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     case DeviceClass::Hostdev:
         d.device_kind = e.attribute("mode").value();
         d.model = e.attribute("model").value();
-        d.edit_extras().source_key = hostdev_key(e);
+        d.edit_extras().source_key = hostdev_key(e, d.type);
         break;
     case DeviceClass::Filesystem:
         d.device_kind = e.child("driver").attribute("type").value();
