@@ -48,12 +48,31 @@ constexpr DefaultModels kArmVersatilePb = [] {
     return defaults;
 }();
 
+// s390x: virtio video, and no USB controller model of its own (one
+// without a model or address is none: fill_s390x_device_defaults). The
+// rest of libvirt's s390x defaults come first, in that function.
+constexpr DefaultModels kS390Ccw = [] {
+    DefaultModels defaults = kPc;
+    defaults.usb_controller = "";
+    defaults.video = "virtio";
+    return defaults;
+}();
+
+// pSeries: a vga video (the rest comes first, in fill_pseries_defaults).
+constexpr DefaultModels kPseries = [] {
+    DefaultModels defaults = kPc;
+    defaults.video = "vga";
+    return defaults;
+}();
+
 }  // namespace
 
 const DefaultModels& default_models(const MachineProfile& machine) {
     if (machine.chipset == Chipset::ArmVirt) return kArmVirt;
     if (machine.chipset == Chipset::ArmVersatilePb) return kArmVersatilePb;
     if (machine.is_arm()) return kArmBoard;
+    if (machine.is_s390()) return kS390Ccw;
+    if (machine.is_pseries()) return kPseries;
     return kPc;
 }
 

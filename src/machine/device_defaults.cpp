@@ -55,9 +55,8 @@ private:
     std::set<std::tuple<std::string_view, std::string_view, unsigned>> models_;
 };
 
-void fill_controller_model(Device& c, const DefaultModels& defaults, const MachineProfile& machine) {
-    // (s390x has no default USB model: see fill_s390x_device_defaults.)
-    if (c.type == "usb" && c.model.empty() && !machine.is_s390()) c.model = defaults.usb_controller;
+void fill_controller_model(Device& c, const DefaultModels& defaults) {
+    if (c.type == "usb" && c.model.empty()) c.model = defaults.usb_controller;
     if (c.type == "scsi" && (c.model.empty() || c.model == "auto")) c.model = "lsilogic";
     if (c.type == "usb" && c.model.starts_with("ich9-uhci") && !c.extras().master_startport) {
         const unsigned n = static_cast<unsigned>(c.model.view().back() - '1');
@@ -180,7 +179,7 @@ void fill_device_defaults(Domain& domain, const MachineProfile& machine) {
     if (machine.is_s390()) fill_s390x_device_defaults(domain);
     if (machine.is_pseries()) fill_pseries_defaults(domain);
     const DefaultModels& defaults = default_models(machine);
-    for (std::size_t i : domain.controller_order) fill_controller_model(domain.devices[i], defaults, machine);
+    for (std::size_t i : domain.controller_order) fill_controller_model(domain.devices[i], defaults);
     fill_disk_buses(domain);
     fill_video_defaults(domain, defaults);
     drop_addresses_of_nothing(domain);

@@ -13,7 +13,7 @@ namespace guestaddr::machine {
 // What libvirt 9.0 gives the devices of a machine that leave something
 // out (default_models.cpp).
 struct DefaultModels {
-    std::string_view usb_controller;  // a USB controller with no model
+    std::string_view usb_controller;  // a USB controller with no model ("": it keeps none)
     std::string_view nic;             // an interface with no <model>
     std::string_view video;           // a video with no model, and the one graphics get
     std::string_view input_bus;       // a keyboard or mouse with no bus

@@ -104,7 +104,7 @@ void add_ccid_controllers(Domain& domain) {
 void add_video_for_graphics(Domain& domain, const MachineProfile& machine) {
     if (domain.of_class(DeviceClass::Graphics).empty() || !domain.of_class(DeviceClass::Video).empty()) return;
     Device video = model::implicit_device(DeviceClass::Video);
-    video.model = machine.is_s390() ? "virtio" : machine.is_pseries() ? "vga" : default_models(machine).video;
+    video.model = default_models(machine).video;
     video.primary = true;
     domain.add_implicit(std::move(video));
 }
