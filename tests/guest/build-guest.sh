@@ -31,6 +31,7 @@ if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$stamp" ] && [ -f "$out/vml
 fi
 
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 work=$(mktemp -d "$out/.build-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
