@@ -23,8 +23,9 @@ kernel_meta=linux-image-cloud-$arch
 kernel_pkg=$(apt-cache depends "$kernel_meta:$arch" | awk '/Depends: linux-image-/ {print $2; exit}')
 kernel_pkg=${kernel_pkg%:*}
 [ -n "$kernel_pkg" ] || { echo "build-guest: apt knows no $kernel_meta (apt-get update?)" >&2; exit 1; }
-version() { apt-cache policy "$1:$arch" | awk '/Candidate:/ {print $2}'; }
-stamp="$kernel_pkg=$(version "$kernel_pkg") busybox-static=$(version busybox-static) scripts=$(cat "$here/init" "$0" | cksum | cut -d' ' -f1)"
+# One apt-cache call for both versions: each call reads the whole cache.
+versions=$(apt-cache policy "$kernel_pkg:$arch" "busybox-static:$arch" | awk '/^[^ ]/ {p=$1} /Candidate:/ {printf "%s=%s ", p, $2}')
+stamp="${versions}scripts=$(cat "$here/init" "$0" | cksum | cut -d' ' -f1)"
 
 if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$stamp" ] && [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.img" ]; then
     exit 0

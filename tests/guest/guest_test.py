@@ -171,7 +171,11 @@ class Console:
         deadline = time.time() + timeout
         while True:
             view = self.view()
-            if ready(view) or time.time() > deadline:
+            if ready(view):
+                # One view more: the one that showed it may have been printed
+                # while the kernel was still adding the device.
+                return self.view()
+            if time.time() > deadline:
                 return view
             time.sleep(0.3)
 
