@@ -111,8 +111,8 @@ std::string growth_reason(const topology::PciBus& bus, unsigned index) {
     if (!g.who.device()) return fmt::format("libvirt adds it as {}", g.who());
     // Planning keeps the root port of a bridge pair for its bridge alone.
     if (bus.accepts == ConnectFlags(Connect::PcieToPciBridge))
-        return fmt::format("{} found no free slot that takes a {}; on PCI Express a pci-bridge needs a "
-                               "pcie-to-pci-bridge, which needs this root port",
+        return fmt::format("{} found no free slot that takes a {}; on PCI Express the pci-bridge it needs "
+                           "goes on a pcie-to-pci-bridge, which needs one more root port",
                                g.who(), topology::connect_description(g.flags));
     return fmt::format("{} found no free slot that takes a {}, and libvirt adds a {} for it", g.who(),
                        topology::connect_description(g.flags), bus.rule->model);

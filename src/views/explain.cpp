@@ -175,8 +175,6 @@ Explanation::Needs needs_of(const Domain& domain, std::size_t i, const machine::
     return needs;
 }
 
-std::string summary_of(const Device& d) { return !d.model.empty() ? d.model.str() : d.type.str(); }
-
 // Who gave devices[i] its address, comparing the input with the result.
 std::string origin_of(const Device& now, const Address* before, bool written) {
     if (!now.has_address()) return "none";
@@ -215,7 +213,7 @@ Explanation explain_device(const Domain& domain, std::size_t i, const std::vecto
     e.device = i;
     e.name = domain.describe(i);
     e.element = d.element.str();
-    e.summary = summary_of(d);
+    e.summary = device_summary(d);
     e.address = d.address;
     e.address_text = address_text(d.address);
     const bool was_written = i < written.size() && written[i];

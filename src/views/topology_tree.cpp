@@ -64,17 +64,21 @@ Placement place_devices(const Domain& domain) {
     return p;
 }
 
-// A few words on what the device is, beside its name.
-std::string summary(const Device& d) {
+}  // namespace
+
+std::string device_summary(const Device& d) {
     switch (d.cls) {
     case DeviceClass::Disk: return fmt::format("{}, {}", d.device_kind.empty() ? "disk" : d.device_kind.view(), d.bus);
     case DeviceClass::Input: return fmt::format("{}, {}", d.type, d.bus);
     case DeviceClass::Serial:
     case DeviceClass::Console:
     case DeviceClass::Channel: return d.target_type.str();
+    case DeviceClass::Controller: return d.model.str();  // its type is in its name
     default: return !d.model.empty() ? d.model.str() : d.type.str();
     }
 }
+
+namespace {
 
 // "0x03-0x1e", "0x05" for slots; "2-4", "7" for ports and units.
 std::string range_text(unsigned first, unsigned last, bool hex) {
@@ -144,10 +148,10 @@ private:
         n.kind = Node::Kind::Device;
         n.place = std::move(place);
         n.name = domain_.describe(i);
-        n.detail = summary(d);
+        n.detail = device_summary(d);
         n.device = i;
         n.added = d.implicit;
-        n.chosen = i >= written_.size() || !written_[i];
+        n.chosen = d.has_address() && (i >= written_.size() || !written_[i]);
         if (d.cls == DeviceClass::Controller) add_controller_children(n, d);
         return n;
     }
@@ -265,9 +269,9 @@ private:
     // ---- USB ----
 
     void add_usb_bus(Node& n, const Device& c, unsigned index) {
-        // The companions of an ICH9 USB2 set share their master's bus: the
-        // first controller of the index draws it.
-        if (!usb_buses_.insert(index).second) return;
+        // The companions of an ICH9 USB2 set share their master's bus, which
+        // the master draws.
+        if (model::is_ich9_usb_companion(c) || !usb_buses_.insert(index).second) return;
         unsigned ports = 0;
         for (std::size_t i : domain_.controller_order) {
             const Device& other = domain_.devices[i];

@@ -57,6 +57,9 @@ std::string tree_text(const Tree& tree);
 // carrying their names as labels.
 std::string tree_dot(const Tree& tree);
 
+// A few words on what a device is, beside its name: its model or kind.
+std::string device_summary(const model::Device& device);
+
 // Whether the input gave each device an address of its own (an empty PCI
 // address asks for one), before assign.
 std::vector<bool> written_addresses(const model::Domain& input);

@@ -30,6 +30,13 @@ S390X = """<domain type='kvm'><name>z</name><memory>1048576</memory>
 <disk type='file' device='disk'><source file='/a.img'/><target dev='vda' bus='virtio'/></disk>
 </devices></domain>"""
 
+Q35_E1000 = """<domain type='kvm'><name>q</name><memory>1048576</memory>
+<os><type arch='x86_64' machine='q35'>hvm</type></os><devices>
+<interface type='user'><mac address='52:54:00:00:00:01'/><model type='e1000'/></interface>
+<controller type='usb' index='0' model='ich9-ehci1'/><controller type='usb' index='0' model='ich9-uhci1'/>
+<sound model='ich9'/><graphics type='vnc'/>
+</devices></domain>"""
+
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
@@ -145,12 +152,13 @@ class Tree(Case):
     def test_text_is_an_indented_tree_with_a_capacity_line(self):
         lines = self.ok("tree", EXAMPLE).splitlines()
         self.assertEqual(lines[0], "web-server (pc-q35-7.2, x86_64)")
-        self.assertTrue(lines[1].startswith("└─ controller pci 0 (pcie-root)"))
-        self.assertTrue(any(re.match(r"^   [│ ]  [├└]─ 0000:01:00\.0  ", l) for l in lines), lines)
+        self.assertTrue(lines[1].startswith("├─ controller pci 0 (pcie-root)"), lines)
+        self.assertIn("│  │  └─ 0000:02:00.0  interface 52:54:00:12:34:56 (virtio) [chosen]", lines)
+        self.assertIn("└─ no address", lines)
         self.assertRegex(lines[-1], r"^hotplug capacity: \d+ PCI Express slots?, ")
 
     def test_ccw_devices_are_a_group_of_their_own(self):
-        doc = self.tree_json(S390X)
+        doc = self.tree_json(self.path("z.xml", S390X))
         groups = {n["name"]: n for n in json_nodes(doc["guest"]) if n["kind"] == "group"}
         ccw = [c["name"] for c in groups["CCW (channel subsystem)"]["children"]]
         self.assertIn("interface 52:54:00:00:00:01", ccw)
@@ -178,19 +186,21 @@ class Tree(Case):
         for node in json_nodes(doc["guest"]):
             if node["kind"] == "device":
                 self.assertTrue(any(node["name"] in text for text in boxes.values()), node["name"])
-        self.assertTrue(any("0000:01:00.0" in t and "interface 52:54:00:12:34:56" in t for t in boxes.values()))
+        self.assertTrue(any("0000:02:00.0" in t and "interface 52:54:00:12:34:56" in t for t in boxes.values()))
         self.assertTrue(any(t.startswith("free:") and "hotplug" in t for t in boxes.values()))
 
     def test_refusal_prints_nothing_and_json_gives_the_error_document(self):
-        bad = self.path("bad.xml", PC.replace("slot='7'", "slot='1'"))  # the PIIX3's slot
+        # Two NICs on one slot.
+        bad = self.path("bad.xml", PC.replace("<input", "<interface type='user'><mac address='52:54:00:00:00:02'/>"
+                                              "<address type='pci' bus='0' slot='7'/></interface><input", 1))
         r = run("tree", bad)
         self.assertEqual((r.returncode, r.stdout), (1, ""))
-        self.assertIn("interface 52:54:00:00:00:01", r.stderr)
+        self.assertIn("interface 52:54:00:00:00:02", r.stderr)
         r = run("tree", bad, "--json")
         self.assertEqual(r.returncode, 1)
         doc = json.loads(r.stdout)
         self.assertEqual(doc["schema"], "guestaddr/error/1")
-        self.assertEqual(doc["errors"][0]["device"], "interface 52:54:00:00:00:01")
+        self.assertEqual(doc["errors"][0]["device"], "interface 52:54:00:00:00:02")
         r = run("tree", os.path.join(self.dir.name, "missing.xml"), "--json")
         self.assertEqual(r.returncode, 2)
         self.assertEqual(json.loads(r.stdout)["errors"][0]["kind"], "io")
@@ -240,7 +250,7 @@ class Explain(Case):
         self.assertEqual((nic["needs"]["hotplug"], nic["needs"]["multifunction"]), (False, False))
         self.assertTrue(nic["needs"]["place_takes_hotplug"])
         self.assertEqual(nic["rule"]["id"], "pci-first-free")
-        self.assertRegex(nic["rule"]["text"], r"bus 1 \(controller pci 1, pcie-root-port\)")
+        self.assertRegex(nic["rule"]["text"], r"bus 2 \(controller pci 2, pcie-root-port\)")
         [port] = nic["added_for_it"]
         self.assertEqual((port["name"], port["rule"]), ("controller pci 1", "pci-bus-for-device"))
         self.assertIn("found no free slot that takes a PCI Express device", port["text"])
@@ -258,12 +268,12 @@ class Explain(Case):
     def test_text_answer(self):
         text = self.ok("explain", EXAMPLE, "vda")
         self.assertTrue(text.startswith("disk 'vda' (disk)\n") or text.startswith("disk 'vda'"), text)
-        self.assertIn("  address:  pci 0000:04:00.0, chosen by guestaddr (the definition gives none)", text)
+        self.assertIn("  address:  pci 0000:06:00.0, chosen by guestaddr (the definition gives none)", text)
         self.assertIn("  needs:    a slot that takes a PCI Express device; hotplug: not required", text)
-        self.assertIn("  added for it: controller pci 4: disk 'vda' found no free slot", text)
+        self.assertIn("  added for it: controller pci 6: disk 'vda' found no free slot", text)
 
     def test_every_device_of_a_guest_has_a_recorded_rule(self):
-        for text in (PC, open(EXAMPLE).read(), S390X):
+        for text in (PC, open(EXAMPLE).read(), S390X, Q35_E1000):
             path = self.path("g.xml", text)
             doc = self.tree_json(path)
             for node in json_nodes(doc["guest"]):

@@ -16,10 +16,11 @@ views::Tree tree_of(const std::string& machine, const std::string& devices) {
                              machine::resolve_machine(domain.arch, domain.machine));
 }
 
-const TreeNode* find(const TreeNode& n, const std::string& name) {
-    if (n.name == name) return &n;
+// The first node (depth first) named `name`, with that detail if one is given.
+const TreeNode* find(const TreeNode& n, const std::string& name, const std::string& detail = "") {
+    if (n.name == name && (detail.empty() || n.detail == detail)) return &n;
     for (const TreeNode& c : n.children)
-        if (const TreeNode* found = find(c, name)) return found;
+        if (const TreeNode* found = find(c, name, detail)) return found;
     return nullptr;
 }
 
@@ -50,9 +51,10 @@ TEST(TopologyTree, TheCompanionsOfAUsb2SetShareTheMastersPorts) {
                                   "<controller type='usb' index='0' model='ich9-uhci1'/>"
                                   "<controller type='usb' index='0' model='ich9-uhci2'/>"
                                   "<input type='tablet' bus='usb'/>");
-    const TreeNode* master = find(t.root, "controller usb 0");
-    ASSERT_TRUE(master);
-    EXPECT_EQ(master->detail, "ich9-ehci1");
+    const TreeNode* master = find(t.root, "controller usb 0", "ich9-ehci1");
+    const TreeNode* companion = find(t.root, "controller usb 0", "ich9-uhci1");
+    ASSERT_TRUE(master && companion);
+    EXPECT_TRUE(companion->children.empty());
     ASSERT_FALSE(master->children.empty());
     EXPECT_EQ(master->children[0].name, "input #0");
     EXPECT_EQ(master->children[0].place, "port 1");
