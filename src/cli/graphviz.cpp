@@ -11,23 +11,14 @@
 
 #include <fmt/format.h>
 
+#include "cli/file_io.hpp"
+
 extern char** environ;
 
 namespace guestaddr::cli {
 namespace {
 
 Error failure(std::string message) { return Error{ErrorKind::Io, "", std::move(message)}; }
-
-bool write_all(int fd, const std::string& text) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return false;
-        done += static_cast<std::size_t>(n);
-    }
-    return true;
-}
 
 std::string read_all(int fd) {
     std::string out;
