@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "guestaddr/error.hpp"
 #include "guestaddr/guestaddr.hpp"
