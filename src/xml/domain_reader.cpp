@@ -271,9 +271,6 @@ pugi::xml_node only_device_element(pugi::xml_document& fragment, std::string_vie
         fail(ErrorKind::MalformedXml, "", fmt::format("malformed device XML at offset {}: {}", parsed.offset,
                                                       parsed.description()));
     pugi::xml_node e = fragment.document_element();
-    check_depth(e);
-    if (e.next_sibling() && e.next_sibling().type() == pugi::node_element)
-        fail(ErrorKind::MalformedXml, "", "the device XML must hold exactly one device element");
     if (model::device_class_from_element(e.name()) == DeviceClass::Other)
         fail(ErrorKind::MalformedXml, "", fmt::format("<{}> is not a device element", e.name()));
     return e;
@@ -338,11 +335,8 @@ void check_parsed(const pugi::xml_parse_result& parsed) {
 
 model::Domain read_tree(Document& document) {
     pugi::xml_node root = document.tree.document_element();
-    check_depth(root);
     if (std::string_view(root.name()) != "domain")
         fail(ErrorKind::MalformedXml, "", fmt::format("the root element is <{}>, not <domain>", root.name()));
-    if (root.next_sibling() && root.next_sibling().type() == pugi::node_element)
-        fail(ErrorKind::MalformedXml, "", "more than one root element");
 
     model::Domain domain;
     read_header(root, domain);
