@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +33,7 @@ enum : std::uint8_t {
     kName = 4,        // a NameChar
     kPlainText = 8,   // a Char that needs no further look in character data
     kPlainValue = 16, // a Char that needs no further look in an attribute value
+    kSpace = 32,      // S: space, tab, line feed, carriage return
 };
 
 constexpr std::array<std::uint8_t, 256> make_classes() {
@@ -41,7 +44,8 @@ constexpr std::array<std::uint8_t, 256> make_classes() {
         const bool name = start || (c >= '0' && c <= '9') || c == '-' || c == '.';
         classes[c] = static_cast<std::uint8_t>((is_char ? kChar : 0) | (start ? kNameStart : 0) | (name ? kName : 0) |
                                                (is_char && c != '<' && c != '&' && c != ']' ? kPlainText : 0) |
-                                               (is_char && c != '<' && c != '&' && c != '\'' && c != '"' ? kPlainValue : 0));
+                                               (is_char && c != '<' && c != '&' && c != '\'' && c != '"' ? kPlainValue : 0) |
+                                               (c == ' ' || c == '\t' || c == '\n' || c == '\r' ? kSpace : 0));
     }
     return classes;
 }
@@ -131,13 +135,22 @@ private:
 
     bool done() const { return p_ >= t_.size(); }
     char peek() const { return done() ? '\0' : t_[p_]; }
-    bool at(std::string_view s) const { return t_.compare(p_, s.size(), s) == 0; }
+    bool at(std::string_view s) const { return t_.size() - p_ >= s.size() && t_.substr(p_, s.size()) == s; }
+    char after(std::size_t n) const { return p_ + n < t_.size() ? t_[p_ + n] : '\0'; }
     bool space();
-    void expect(char c, std::string_view where);
+    // The first offset from `i` of a byte not of class `cls`. The hot loop:
+    // locals only, one table look-up a byte.
+    std::size_t skip(std::size_t i, std::uint8_t cls) const {
+        const auto* bytes = reinterpret_cast<const unsigned char*>(t_.data());
+        const std::size_t size = t_.size();
+        while (i < size && has_class(bytes[i], cls)) ++i;
+        return i;
+    }
 
     void character();
     void characters_to(std::size_t end);
     bool name_character(bool first);
+    std::string_view name();
     std::string_view name(std::string_view what);
 
     void xml_declaration();
@@ -186,13 +199,8 @@ void WellFormed::refuse_at(std::size_t at, const std::string& problem) const {
 
 bool WellFormed::space() {
     const std::size_t start = p_;
-    while (!done() && is_space(t_[p_])) ++p_;
+    p_ = skip(p_, kSpace);
     return p_ != start;
-}
-
-void WellFormed::expect(char c, std::string_view where) {
-    if (peek() != c) refuse_at(p_, fmt::format("'{}' expected {}", c, where));
-    ++p_;
 }
 
 // One character, which must be a Char of XML 1.0 in UTF-8.
@@ -236,12 +244,23 @@ bool WellFormed::name_character(bool first) {
     return true;
 }
 
-std::string_view WellFormed::name(std::string_view what) {
+std::string_view WellFormed::name() {
     const std::size_t start = p_;
-    if (!name_character(true)) refuse_at(p_, fmt::format("{} expected (a name: a letter, '_' or ':' first)", what));
-    while (name_character(false)) {
+    // Names are nearly always ASCII: a table look-up a byte, and the
+    // decoding steps only where a byte is not.
+    if (!done() && has_class(static_cast<unsigned char>(t_[p_]), kNameStart)) ++p_;
+    else if (!name_character(true)) return {};
+    for (;;) {
+        p_ = skip(p_, kName);
+        if (done() || static_cast<unsigned char>(t_[p_]) < 0x80 || !name_character(false)) break;
     }
     return t_.substr(start, p_ - start);
+}
+
+std::string_view WellFormed::name(std::string_view what) {
+    const std::string_view n = name();
+    if (n.empty()) refuse_at(p_, fmt::format("{} expected (a name: a letter, '_' or ':' first)", what));
+    return n;
 }
 
 void WellFormed::document() {
@@ -288,7 +307,8 @@ void WellFormed::xml_declaration() {
 std::string_view WellFormed::declaration_value(std::string_view key) {
     p_ += key.size();
     space();
-    expect('=', fmt::format("after '{}' in the XML declaration", key));
+    if (peek() != '=') refuse_at(p_, fmt::format("'=' expected after '{}' in the XML declaration", key));
+    ++p_;
     space();
     const char quote = peek();
     if (quote != '\'' && quote != '"') refuse_at(p_, fmt::format("the value of '{}' must be quoted", key));
@@ -316,12 +336,13 @@ void WellFormed::element() {
     while (!open_.empty()) {
         text();
         if (done()) refuse_at(open_.back().at, fmt::format("<{}> is not closed", open_.back().name));
-        if (at("</")) end_tag();
+        const char kind = after(1);
+        if (kind == '/') end_tag();
+        else if (kind == '?') processing_instruction();
+        else if (kind != '!') start_tag();
         else if (at("<!--")) comment();
         else if (at("<![CDATA[")) cdata();
-        else if (at("<?")) processing_instruction();
-        else if (at("<!")) refuse_at(p_, "a declaration is not allowed inside an element");
-        else start_tag();
+        else refuse_at(p_, "a declaration is not allowed inside an element");
     }
 }
 
@@ -332,7 +353,7 @@ void WellFormed::start_tag() {
     attributes_.clear();
     for (;;) {
         const bool spaced = space();
-        if (at("/>")) {
+        if (peek() == '/' && after(1) == '>') {
             p_ += 2;
             break;
         }
@@ -350,7 +371,9 @@ void WellFormed::start_tag() {
 
 void WellFormed::attribute(std::string_view element) {
     const std::size_t start = p_;
-    const std::string_view attribute = name(fmt::format("an attribute name in <{}>", element));
+    const std::string_view attribute = name();
+    if (attribute.empty())
+        refuse_at(p_, fmt::format("an attribute name in <{}> expected (a name: a letter, '_' or ':' first)", element));
     space();
     if (peek() != '=') refuse_at(p_, fmt::format("attribute '{}' of <{}> has no value ('=' expected)", attribute, element));
     ++p_;
@@ -366,7 +389,7 @@ void WellFormed::attribute(std::string_view element) {
 void WellFormed::attribute_value(char quote, std::string_view attribute) {
     const std::size_t start = p_ - 1;
     for (;;) {
-        while (!done() && has_class(static_cast<unsigned char>(t_[p_]), kPlainValue)) ++p_;
+        p_ = skip(p_, kPlainValue);
         if (done()) refuse_at(start, fmt::format("the value of attribute '{}' is not closed", attribute));
         const char c = t_[p_];
         if (c == quote) {
@@ -404,7 +427,8 @@ void WellFormed::end_tag() {
     p_ += 2;
     const std::string_view closing = name("an element name after '</'");
     space();
-    expect('>', fmt::format("to end the closing tag </{}>", closing));
+    if (peek() != '>') refuse_at(p_, fmt::format("'>' expected to end the closing tag </{}>", closing));
+    ++p_;
     const Open& open = open_.back();
     if (closing != open.name)
         refuse_at(start, fmt::format("closing tag </{}> does not match <{}> (opened at {})", closing, open.name,
@@ -415,7 +439,7 @@ void WellFormed::end_tag() {
 // Character data up to the next '<' (or the end).
 void WellFormed::text() {
     for (;;) {
-        while (!done() && has_class(static_cast<unsigned char>(t_[p_]), kPlainText)) ++p_;
+        p_ = skip(p_, kPlainText);
         if (done() || t_[p_] == '<') return;
         if (t_[p_] == '&') {
             reference();
@@ -501,8 +525,215 @@ void WellFormed::cdata() {
     p_ = end + 3;
 }
 
+// ---------------------------------------------------------------------------
+// The plain path. Nearly every definition is plain: ASCII, no control
+// characters but tab and line feed, no reference, comment, PI, CDATA or
+// declaration ('&', "<!", "<?", "]]>"), markup from its first to its last
+// byte. On such a text pugixml itself refuses every malformation but three,
+// which a walk of its tree finds: an attribute given twice, '<' in an
+// attribute value, and more than one root element; and the nesting limit.
+// (tests/unit/xml/well_formed_test.cpp holds both paths to the same
+// verdicts, and so does fuzz/assign_fuzzer.cpp.) Any other text takes
+// WellFormed, about five times the cost.
+
+constexpr std::uint64_t kOnes = 0x0101010101010101u;
+constexpr std::uint64_t kHigh = 0x8080808080808080u;
+
+// The high bit of each zero byte of `word`, exactly (no borrows).
+std::uint64_t zero_bytes(std::uint64_t word) {
+    constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Fu;
+    return ~(((word & kLow7) + kLow7) | word | kLow7);
+}
+
+// Whether a byte of the 8 in `word` is a control character or not ASCII:
+// cheap and exact enough to skip the words that have neither.
+bool has_control_or_high(std::uint64_t word) { return ((word | ((word - 0x20 * kOnes) & ~word)) & kHigh) != 0; }
+
+// A character found with memchr (the four are rare in definitions) that,
+// with its neighbours, is markup the plain path leaves to WellFormed.
+bool has_rare_markup(std::string_view t) {
+    for (std::size_t at = t.find('&'); at != std::string_view::npos;) return true;
+    for (const char c : {'!', '?'})
+        for (std::size_t at = t.find(c); at != std::string_view::npos; at = t.find(c, at + 1))
+            if (at > 0 && t[at - 1] == '<') return true;
+    for (std::size_t at = t.find(']'); at != std::string_view::npos; at = t.find(']', at + 1))
+        if (t.compare(at, 3, "]]>") == 0) return true;
+    return false;
+}
+
+// The line breaks of a text, taken before pugixml parses it in place (and
+// writes over some of them): an offset is then still a line and a column.
+class Lines {
+public:
+    void add(std::size_t at) { breaks_.push_back(static_cast<std::uint32_t>(at)); }
+
+    [[noreturn]] void refuse_at(std::size_t at, const std::string& problem) const {
+        const auto after = std::lower_bound(breaks_.begin(), breaks_.end(), at);
+        const std::size_t line_start = after == breaks_.begin() ? 0 : *(after - 1) + 1;
+        throw Failure(Error{ErrorKind::MalformedXml, "",
+                            fmt::format("malformed XML at line {}, column {}: {}", after - breaks_.begin() + 1,
+                                        at - line_start + 1, problem)});
+    }
+
+private:
+    std::vector<std::uint32_t> breaks_;
+};
+
+// Whether the bytes are ASCII with no control character but tab and line
+// feed, taking the line breaks on the way; 8 bytes at a time.
+bool plain_bytes(std::string_view t, Lines& lines) {
+    const auto* s = reinterpret_cast<const unsigned char*>(t.data());
+    std::size_t i = 0;
+    for (; i + 8 <= t.size(); i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, s + i, sizeof word);
+        if (!has_control_or_high(word)) continue;
+        const std::uint64_t breaks = zero_bytes(word ^ ('\n' * kOnes));
+        const std::uint64_t controls = zero_bytes(word & (0xE0 * kOnes)) & ~breaks & ~zero_bytes(word ^ ('\t' * kOnes));
+        if (((word & kHigh) | controls) != 0) return false;
+        for (std::uint64_t b = breaks; b != 0; b &= b - 1) lines.add(i + static_cast<std::size_t>(std::countr_zero(b)) / 8);
+    }
+    for (; i < t.size(); ++i) {
+        if (s[i] == '\n') lines.add(i);
+        else if ((s[i] < 0x20 && s[i] != '\t') || s[i] >= 0x80) return false;
+    }
+    return true;
+}
+
+// The name in the closing tag the text ends with ("" if it ends otherwise):
+// pugixml drops text after the root element, so the plain path takes only
+// a text whose last tag closes its root.
+std::string last_closing_name(std::string_view t) {
+    const std::size_t last = t.find_last_not_of(" \t\n");
+    if (last == std::string_view::npos || t[last] != '>') return {};
+    const std::size_t close = t.rfind("</", last);
+    if (close == std::string_view::npos) return {};
+    const std::size_t end = t.find_last_not_of(" \t\n", last - 1);
+    const std::string_view name = t.substr(close + 2, end + 1 - (close + 2));
+    const bool is_name = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return has_class(static_cast<unsigned char>(c), kName);
+    });
+    return is_name ? std::string(name) : std::string();
+}
+
+bool plain_text(std::string_view t, Lines& lines) {
+    const std::size_t first = t.find_first_not_of(" \t\n");
+    return first != std::string_view::npos && t[first] == '<' && t.size() < UINT32_MAX && !has_rare_markup(t) &&
+           plain_bytes(t, lines);
+}
+
+// What pugixml found wrong with a plain text, in words like WellFormed's
+// (pugixml has torn the text where it is, so WellFormed cannot look again).
+std::string plain_failure(const pugi::xml_parse_result& parsed, std::size_t size) {
+    if (static_cast<std::size_t>(parsed.offset) >= size && parsed.status != pugi::status_no_document_element)
+        return "the document ends before every element is closed";
+    switch (parsed.status) {
+    case pugi::status_no_document_element:
+        return "no root element (the document is empty)";
+    case pugi::status_bad_start_element:
+        return "malformed start tag: an element name, attributes, then '>' or '/>' expected";
+    case pugi::status_bad_attribute:
+        return "malformed attribute: name='value', each after white space, expected";
+    case pugi::status_bad_end_element:
+        return "malformed closing tag: '</name>' expected";
+    case pugi::status_end_element_mismatch:
+        return "the closing tag does not match the element it closes";
+    case pugi::status_unrecognized_tag:
+        return "malformed tag: an element name expected after '<'";
+    default:
+        return parsed.description();
+    }
+}
+
+// The checks pugixml does not make, on the tree of a plain text.
+class PlainTree {
+public:
+    PlainTree(const char* base, const Lines& lines) : base_(base), lines_(lines) {}
+
+    void check(const pugi::xml_document& tree) const {
+        const pugi::xml_node root = tree.first_child();
+        if (root.next_sibling())
+            lines_.refuse_at(tag_offset(root.next_sibling()),
+                             "content after the root element (only comments and processing instructions may follow it)");
+        std::size_t depth = 0;
+        pugi::xml_node node = root;
+        // Iterative: the tree may be nested far too deep to recurse.
+        while (node) {
+            if (node.type() == pugi::node_element) check_attributes(node);
+            if (node.first_child()) {
+                node = node.first_child();
+                if (++depth > kMaxDepth && node.type() == pugi::node_element)
+                    lines_.refuse_at(tag_offset(node), fmt::format("the document is nested deeper than {} levels", kMaxDepth));
+                continue;
+            }
+            while (node != root && !node.next_sibling()) {
+                node = node.parent();
+                --depth;
+            }
+            if (node == root) break;
+            node = node.next_sibling();
+        }
+    }
+
+private:
+    std::size_t offset(const char* in_text) const { return static_cast<std::size_t>(in_text - base_); }
+    std::size_t tag_offset(const pugi::xml_node& e) const { return offset(e.name()) - 1; }
+
+    // Unique Att Spec, and No < in Attribute Values.
+    void check_attributes(const pugi::xml_node& e) const {
+        constexpr std::size_t kFew = 16;
+        std::array<const char*, kFew> names;  // filled as they are read
+        std::size_t count = 0;
+        for (pugi::xml_attribute a = e.first_attribute(); a; a = a.next_attribute(), ++count) {
+            const char* name = a.name();
+            if (const char* lt = std::strchr(a.value(), '<'))
+                lines_.refuse_at(offset(lt), fmt::format("'<' is not allowed in the value of attribute '{}' (write &lt;)", name));
+            if (count >= kFew) continue;
+            for (std::size_t j = 0; j < count; ++j)
+                if (names[j][0] == name[0] && std::strcmp(names[j], name) == 0) twice(e, a);
+            names[count] = name;
+        }
+        if (count > kFew) check_many_attributes(e);
+    }
+
+    void check_many_attributes(const pugi::xml_node& e) const {
+        std::vector<pugi::xml_attribute> sorted(e.attributes_begin(), e.attributes_end());
+        std::stable_sort(sorted.begin(), sorted.end(), [](const pugi::xml_attribute& a, const pugi::xml_attribute& b) {
+            return std::strcmp(a.name(), b.name()) < 0;
+        });
+        for (std::size_t i = 1; i < sorted.size(); ++i)
+            if (std::strcmp(sorted[i].name(), sorted[i - 1].name()) == 0) twice(e, sorted[i]);
+    }
+
+    [[noreturn]] void twice(const pugi::xml_node& e, const pugi::xml_attribute& a) const {
+        lines_.refuse_at(offset(a.name()), fmt::format("attribute '{}' is given twice in <{}>", a.name(), e.name()));
+    }
+
+    const char* base_;
+    const Lines& lines_;
+};
+
 }  // namespace
 
 void check_text(std::string_view text) { WellFormed(text).document(); }
+
+void load_well_formed(pugi::xml_document& tree, std::string& text) {
+    constexpr unsigned kOptions = pugi::parse_default;
+    Lines lines;
+    const std::string root_closed = last_closing_name(text);
+    if (root_closed.empty() || !plain_text(text, lines)) {
+        check_text(text);
+        const pugi::xml_parse_result parsed = tree.load_buffer_inplace(text.data(), text.size(), kOptions, pugi::encoding_utf8);
+        // Not reached: pugixml reads every document WellFormed takes.
+        if (!parsed) throw Failure(Error{ErrorKind::MalformedXml, "", fmt::format("malformed XML: {}", parsed.description())});
+        return;
+    }
+    const std::size_t size = text.size();
+    const pugi::xml_parse_result parsed = tree.load_buffer_inplace(text.data(), size, kOptions, pugi::encoding_utf8);
+    if (!parsed) lines.refuse_at(static_cast<std::size_t>(parsed.offset), plain_failure(parsed, size));
+    PlainTree(text.data(), lines).check(tree);
+    if (root_closed != tree.first_child().name())
+        lines.refuse_at(size, "content after the root element (only comments and processing instructions may follow it)");
+}
 
 }  // namespace guestaddr::xml

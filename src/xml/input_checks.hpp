@@ -6,7 +6,10 @@
 // so whatever guestaddr writes from it is well-formed too.
 #pragma once
 
+#include <string>
 #include <string_view>
+
+#include <pugixml.hpp>
 
 namespace guestaddr::xml {
 
@@ -19,5 +22,9 @@ inline constexpr std::size_t kMaxDepth = 256;
 // reference, or that nests elements deeper than kMaxDepth. Nothing is
 // expanded, no file is ever opened.
 void check_text(std::string_view text);
+
+// Parses `text` in place into `tree`, refusing it as check_text does (with
+// cheaper checks on the tree of the common, plain text: see the .cpp).
+void load_well_formed(pugi::xml_document& tree, std::string& text);
 
 }  // namespace guestaddr::xml
