@@ -264,6 +264,7 @@ std::string_view WellFormed::name(std::string_view what) {
 }
 
 void WellFormed::document() {
+    if (at("\xFF\xFE") || at("\xFE\xFF")) refuse_at(p_, "the input is UTF-16: guestaddr reads UTF-8 only");
     if (at("\xEF\xBB\xBF")) p_ += 3;  // a UTF-8 byte order mark
     if (at("<?xml") && (p_ + 5 == t_.size() || is_space(t_[p_ + 5]) || t_[p_ + 5] == '?')) xml_declaration();
     misc();
