@@ -23,7 +23,8 @@ struct Domain {
     std::string machine;    // <os><type machine>, canonical after canonicalisation
     unsigned vcpus = 1;
     unsigned numa_cells = 0;
-    unsigned memory_slots = 0;
+    bool max_memory = false;    // <maxMemory> with a size: memory hotplug
+    unsigned memory_slots = 0;  // <maxMemory slots>
     bool acpi = false;  // <features><acpi/>
     // All guest memory is shared with other processes: <memoryBacking><access
     // mode='shared'/>, unless a NUMA cell says otherwise, or memAccess='shared'
