@@ -10,6 +10,7 @@
 #include <array>
 #include <charconv>
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string_view>
 
@@ -17,6 +18,7 @@
 #include <fmt/ranges.h>
 
 #include "api/definition_impl.hpp"
+#include "model/device_label.hpp"
 #include "model/domain.hpp"
 #include "model/element.hpp"
 #include "xml/document.hpp"
@@ -179,6 +181,12 @@ std::string video_vram(const Side& s, const Device& d) {
     return value(s, d, "model", "vram", d.model == "qxl" ? "65536" : vga_like ? "16384" : "");
 }
 
+// Where a guestfwd channel forwards to (a virtio channel is named instead).
+std::string guestfwd_target(const Side& s, const Device& d) {
+    if (d.target_type != "guestfwd") return "";
+    return value(s, d, "target", "address") + ":" + value(s, d, "target", "port");
+}
+
 // A property of one kind of device, read from either side.
 struct Property {
     const char* what;
@@ -231,7 +239,7 @@ const std::vector<Property>& properties(DeviceClass cls) {
           {"port", +[](S, D d) { return d.target_port ? std::to_string(*d.target_port) : ""; }}}},
         {DeviceClass::Channel,
          Props{{"target type", +[](S, D d) { return d.target_type.str(); }},
-          {"target address", +[](S s, D d) { return value(s, d, "target", "address") + ":" + value(s, d, "target", "port"); }}}},
+          {"target address", +[](S s, D d) { return guestfwd_target(s, d); }}}},
         {DeviceClass::Hub, Props{{"type", +[](S, D d) { return d.type.str(); }}}},
         {DeviceClass::Watchdog, Props{kModel}},
         {DeviceClass::Memballoon, Props{kModel}},
@@ -250,24 +258,41 @@ const std::vector<Property>& properties(DeviceClass cls) {
 
 // libvirt gives USB ports only to a new definition, not to one that replaces
 // a running guest's: in NEW, a USB device written without an address has none.
-std::string address_as_given(const Side& s, const Device& d, std::size_t index, bool replacing) {
-    if (replacing && index < s.unaddressed.size() && s.unaddressed[index] && std::holds_alternative<UsbAddress>(d.address))
-        return "none";
-    return address_text(d.address);
+bool usb_left_unaddressed(const Side& s, const Device& d, std::size_t index) {
+    return index < s.unaddressed.size() && s.unaddressed[index] && std::holds_alternative<UsbAddress>(d.address);
 }
 
-void compare_pair(const Side& a, std::size_t ia, const Side& b, std::size_t ib, const std::string& name,
-                  Differences& out) {
+std::string address_as_given(const Side& s, const Device& d, std::size_t index) {
+    return usb_left_unaddressed(s, d, index) ? "none" : address_text(d.address);
+}
+
+// The same address as far as libvirt compares it; cheaper than its text.
+bool same_address(const Address& a, const Address& b) {
+    if (a.index() != b.index()) return false;
+    if (const auto* o = std::get_if<OtherAddress>(&a)) {
+        const auto& p = std::get<OtherAddress>(b);
+        return o->type != p.type ? false : (o->type == "isa" || o->type == "dimm") ? *o == p : true;
+    }
+    return std::holds_alternative<UsbAddress>(a) || a == b;
+}
+
+// Names the device only once it differs: naming 10,000 devices costs more
+// than comparing them.
+void compare_pair(const Side& a, std::size_t ia, const Side& b, std::size_t ib, Differences& out) {
     const Device& da = a.domain.devices[ia];
     const Device& db = b.domain.devices[ib];
-    differ(out, name, "address", address_as_given(a, da, ia, false), address_as_given(b, db, ib, true));
-    for (const Property& p : properties(da.cls)) differ(out, name, p.what, p.read(a, da), p.read(b, db));
+    const model::DeviceLabel name(a.domain, ia);
+    if (!same_address(da.address, db.address) || usb_left_unaddressed(b, db, ib))
+        differ(out, name(), "address", address_text(da.address), address_as_given(b, db, ib));
+    for (const Property& p : properties(da.cls)) {
+        std::string old_value = p.read(a, da), new_value = p.read(b, db);
+        if (old_value != new_value) differ(out, name(), p.what, std::move(old_value), std::move(new_value));
+    }
 }
 
-// The devices of one kind, in libvirt's list order, keyed by identity.
+// The devices of one kind, in libvirt's list order, and what names each.
 struct Listed {
     std::vector<std::size_t> order;
-    std::map<std::string, std::size_t> place;  // identity -> position in order
     std::vector<std::string> keys;
 };
 
@@ -275,42 +300,57 @@ Listed list_of(const Domain& domain, DeviceClass cls) {
     Listed l;
     for (std::size_t i : domain.of_class(cls)) {
         if (domain.devices[i].discarded) continue;
-        std::string key = identity(domain.devices[i], l.order.size());
-        l.place.emplace(key, l.order.size());
-        l.keys.push_back(std::move(key));
+        l.keys.push_back(identity(domain.devices[i], l.order.size()));
         l.order.push_back(i);
     }
     return l;
 }
 
+using Places = std::unordered_map<std::string_view, std::size_t>;
+
+Places places(const Listed& l) {
+    Places out;
+    out.reserve(l.keys.size());
+    for (std::size_t p = 0; p < l.keys.size(); ++p) out.emplace(l.keys[p], p);
+    return out;
+}
+
 std::string ordinal(std::size_t n) { return std::to_string(n + 1); }
 
-void compare_kind(const Side& a, const Side& b, DeviceClass cls, Differences& out) {
-    const Listed la = list_of(a.domain, cls), lb = list_of(b.domain, cls);
-    // The matched devices must come in the same order: libvirt compares
+// Lists that name different devices, or the same in another order.
+void compare_changed_lists(const Side& a, const Listed& la, const Side& b, const Listed& lb, DeviceClass cls,
+                           Differences& out) {
+    const Places in_a = places(la), in_b = places(lb);
+    // The devices both have must come in the same order: libvirt compares
     // the lists place by place.
-    std::size_t rank_a = 0;
-    std::vector<std::size_t> new_ranks;
-    for (std::size_t pa = 0; pa < la.order.size(); ++pa)
-        if (auto it = lb.place.find(la.keys[pa]); it != lb.place.end()) new_ranks.push_back(it->second);
-    std::vector<std::size_t> sorted = new_ranks;
+    std::vector<std::size_t> sorted;
+    for (const std::string& key : la.keys)
+        if (auto it = in_b.find(key); it != in_b.end()) sorted.push_back(it->second);
     std::sort(sorted.begin(), sorted.end());
+    std::size_t rank = 0;
     for (std::size_t pa = 0; pa < la.order.size(); ++pa) {
-        const std::string name = a.domain.describe(la.order[pa]);
-        const auto it = lb.place.find(la.keys[pa]);
-        if (it == lb.place.end()) {
-            out.push_back({name, "removed", "", ""});
+        const model::DeviceLabel name(a.domain, la.order[pa]);
+        const auto it = in_b.find(la.keys[pa]);
+        if (it == in_b.end()) {
+            out.push_back({name(), "removed", "", ""});
             continue;
         }
         // libvirt keeps its controllers sorted by type and index: their
         // order follows from what they are.
-        if (cls != DeviceClass::Controller && sorted[rank_a] != it->second)
-            out.push_back({name, "order", ordinal(pa), ordinal(it->second)});
-        ++rank_a;
-        compare_pair(a, la.order[pa], b, lb.order[it->second], name, out);
+        if (cls != DeviceClass::Controller && sorted[rank] != it->second)
+            out.push_back({name(), "order", ordinal(pa), ordinal(it->second)});
+        ++rank;
+        compare_pair(a, la.order[pa], b, lb.order[it->second], out);
     }
     for (std::size_t pb = 0; pb < lb.order.size(); ++pb)
-        if (!la.place.contains(lb.keys[pb])) out.push_back({b.domain.describe(lb.order[pb]), "added", "", ""});
+        if (!in_a.contains(lb.keys[pb])) out.push_back({b.domain.describe(lb.order[pb]), "added", "", ""});
+}
+
+void compare_kind(const Side& a, const Side& b, DeviceClass cls, Differences& out) {
+    const Listed la = list_of(a.domain, cls), lb = list_of(b.domain, cls);
+    // Mostly the same devices in the same order: then place by place.
+    if (la.keys != lb.keys) return compare_changed_lists(a, la, b, lb, cls, out);
+    for (std::size_t p = 0; p < la.order.size(); ++p) compare_pair(a, la.order[p], b, lb.order[p], out);
 }
 
 }  // namespace
