@@ -6,6 +6,7 @@
 #include <pugixml.hpp>
 
 #include "guest_generator.hpp"
+#include "guestaddr/abi.hpp"
 #include "guestaddr/guestaddr.hpp"
 #include "guestaddr/hotplug.hpp"
 #include "machine/machine.hpp"
@@ -105,6 +106,24 @@ void attach_one(benchmark::State& state, Machine machine) {
     }
 }
 
+// `guestaddr check-abi` minus the files: a migration's two definitions, the
+// running guest's (addressed) and the same one offered again, both read,
+// assigned and compared.
+void check_abi(benchmark::State& state, Machine machine) {
+    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
+    const std::string addressed = guestaddr::format(*guestaddr::assign(std::move(*guestaddr::parse(xml))));
+    for (auto _ : state) {
+        auto differences = guestaddr::check_abi(std::move(*guestaddr::parse(addressed)),
+                                                std::move(*guestaddr::parse(addressed)));
+        if (!differences || !differences->empty()) {
+            state.SkipWithError("the same definition is not compatible with itself");
+            return;
+        }
+        benchmark::DoNotOptimize(differences);
+    }
+    state.counters["devices"] = static_cast<double>(state.range(0));
+}
+
 void sizes(benchmark::internal::Benchmark* b) {
     for (int n : {10, 100, 1000, 10000, 30000}) b->Arg(n);
     b->Unit(benchmark::kMillisecond);
@@ -121,6 +140,8 @@ BENCHMARK_CAPTURE(parse_text, q35, Machine::Q35)->Apply(sizes);
 BENCHMARK_CAPTURE(check_text, pc, Machine::Pc)->Apply(sizes);
 BENCHMARK_CAPTURE(xml_floor, pc, Machine::Pc)->Apply(sizes);
 BENCHMARK_CAPTURE(xml_floor, q35, Machine::Q35)->Apply(sizes);
+BENCHMARK_CAPTURE(check_abi, pc, Machine::Pc)->Apply(sizes);
+BENCHMARK_CAPTURE(check_abi, q35, Machine::Q35)->Apply(sizes);
 BENCHMARK_CAPTURE(attach_one, pc, Machine::Pc)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(attach_one, q35, Machine::Q35)->Arg(10000)->Unit(benchmark::kMillisecond);
 

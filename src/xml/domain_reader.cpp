@@ -305,6 +305,18 @@ model::Element element_of_device(const Document& document, const model::Domain& 
     return bare;
 }
 
+std::optional<std::string_view> device_value(const Document& document, const Device& device,
+                                             std::string_view path, std::string_view attr) {
+    if (device.node == Device::kNoNode || device.node >= document.device_nodes.size()) return std::nullopt;
+    pugi::xml_node node = document.device_nodes[device.node];
+    if (!path.empty()) node = node.first_element_by_path(std::string(path).c_str());
+    if (!node) return std::nullopt;
+    if (attr.empty()) return std::string_view(node.child_value());
+    pugi::xml_attribute a = node.attribute(std::string(attr).c_str());
+    if (!a) return std::nullopt;
+    return std::string_view(a.value());
+}
+
 std::size_t append_device(Document& document, model::Domain& domain, std::string_view device_xml) {
     pugi::xml_document fragment;
     pugi::xml_node element = only_device_element(fragment, device_xml);

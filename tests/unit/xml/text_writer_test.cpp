@@ -56,7 +56,7 @@ TEST(TextWriter, LaysOutLikePugixml) {
 }
 
 TEST(TextWriter, LaysOutEveryConformanceDefinitionLikePugixml) {
-    const std::filesystem::path corpus = std::filesystem::path(GUESTADDR_SHARED_DIR) / "conformance";
+    const std::filesystem::path corpus = std::filesystem::path(GUESTADDR_CONFORMANCE_DIR);
     if (!std::filesystem::is_directory(corpus)) GTEST_SKIP() << corpus << " is missing";
     std::size_t checked = 0;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(corpus)) {
