@@ -101,10 +101,12 @@ void QmpClient::send(const Json& message) {
 
 // QMP messages are JSON objects, one per line.
 Json QmpClient::read_message(Clock::time_point deadline, std::chrono::milliseconds waited, const std::string& awaited) {
+    std::size_t scanned = 0;  // the bytes of buffer_ known to hold no end of line
     while (true) {
-        if (std::size_t end = buffer_.find('\n'); end != std::string::npos) {
+        if (std::size_t end = buffer_.find('\n', scanned); end != std::string::npos) {
             std::string line = buffer_.substr(0, end);
             buffer_.erase(0, end + 1);
+            scanned = 0;
             if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
             Json message = Json::parse(line, nullptr, false);
             if (message.is_discarded())
@@ -114,6 +116,7 @@ Json QmpClient::read_message(Clock::time_point deadline, std::chrono::millisecon
                                  excerpt(line)));
             return message;
         }
+        scanned = buffer_.size();
         if (buffer_.size() > kMaxMessageBytes)
             lost(fmt::format("QEMU sent more than {} MiB without ending the message, waiting for the {}",
                              kMaxMessageBytes >> 20, awaited));
