@@ -64,10 +64,14 @@ void reserve_explicit(Domain& domain, Controllers& controllers) {
     }
 }
 
-unsigned add_controller(Domain& domain, Controllers& controllers) {
+unsigned add_controller(Domain& domain, std::size_t for_device, Controllers& controllers) {
     unsigned index = 0;
     while (controllers.contains(index)) ++index;
-    domain.add_implicit(model::implicit_controller("virtio-serial", index, ""));
+    const std::size_t added = domain.add_implicit(model::implicit_controller("virtio-serial", index, ""));
+    model::note_addition(
+        domain, added, "controller-for-device",
+        [&] { return fmt::format("every virtio-serial port was taken when {} needed one", domain.describe(for_device)); },
+        for_device);
     controllers[index];
     return index;
 }
@@ -82,12 +86,24 @@ VirtioSerialAddress choose_port(Domain& domain, std::size_t i, Controllers& cont
         if (!port)
             throw Failure(Error{ErrorKind::Exhausted, domain.describe(i),
                                 fmt::format("virtio-serial controller {} has no free port", a->controller)});
+        model::note_placement(domain, i, "virtio-serial-first-free-port", [&] {
+            return fmt::format("the first free port of virtio-serial controller {}, which its address names", a->controller);
+        });
         return VirtioSerialAddress{a->controller, 0, *port};
     }
-    for (; open != controllers.end(); ++open)
-        if (auto port = open->second.take()) return VirtioSerialAddress{open->first, 0, *port};
+    for (; open != controllers.end(); ++open) {
+        if (auto port = open->second.take()) {
+            model::note_placement(domain, i, "virtio-serial-first-free-port", [&, index = open->first] {
+                return fmt::format("the first free port, controller by controller: controller {}", index);
+            });
+            return VirtioSerialAddress{open->first, 0, *port};
+        }
+    }
     // Every controller is full: the one added is the only one with room.
-    const unsigned added = add_controller(domain, controllers);
+    const unsigned added = add_controller(domain, i, controllers);
+    model::note_placement(domain, i, "virtio-serial-first-free-port", [&] {
+        return fmt::format("the first port of virtio-serial controller {}, added for it", added);
+    });
     open = controllers.find(added);
     return VirtioSerialAddress{added, 0, *open->second.take()};
 }
