@@ -17,10 +17,11 @@
 namespace {
 
 using guestaddr::bench::Machine;
+using guestaddr::bench::Shape;
 
 // The whole of `guestaddr assign` minus the file and process: text in, text out.
-void assign_text(benchmark::State& state, Machine machine) {
-    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
+void assign_text(benchmark::State& state, Machine machine, Shape shape = Shape::Channels) {
+    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine, shape);
     for (auto _ : state) {
         auto parsed = guestaddr::parse(xml);
         auto assigned = guestaddr::assign(std::move(*parsed));
@@ -56,8 +57,8 @@ void tree_text(benchmark::State& state, Machine machine) {
 }
 
 // Parsing alone, to tell the model's cost from the assigners'.
-void parse_text(benchmark::State& state, Machine machine) {
-    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
+void parse_text(benchmark::State& state, Machine machine, Shape shape = Shape::Channels) {
+    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine, shape);
     for (auto _ : state) {
         auto parsed = guestaddr::parse(xml);
         benchmark::DoNotOptimize(parsed);
@@ -73,8 +74,8 @@ void check_text(benchmark::State& state, Machine machine) {
 }
 
 // The floor: pugixml parse and serialise, with guestaddr's output flags.
-void xml_floor(benchmark::State& state, Machine machine) {
-    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
+void xml_floor(benchmark::State& state, Machine machine, Shape shape = Shape::Channels) {
+    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine, shape);
     for (auto _ : state) {
         pugi::xml_document doc;
         doc.load_buffer(xml.data(), xml.size(), pugi::parse_default);
@@ -142,6 +143,11 @@ BENCHMARK_CAPTURE(xml_floor, pc, Machine::Pc)->Apply(sizes);
 BENCHMARK_CAPTURE(xml_floor, q35, Machine::Q35)->Apply(sizes);
 BENCHMARK_CAPTURE(check_abi, pc, Machine::Pc)->Apply(sizes);
 BENCHMARK_CAPTURE(check_abi, q35, Machine::Q35)->Apply(sizes);
+// Many controllers: SCSI disks 7 to a controller, channels 30 to one.
+BENCHMARK_CAPTURE(assign_text, pc_controllers, Machine::Pc, Shape::Controllers)->Apply(sizes);
+BENCHMARK_CAPTURE(assign_text, q35_controllers, Machine::Q35, Shape::Controllers)->Apply(sizes);
+BENCHMARK_CAPTURE(xml_floor, pc_controllers, Machine::Pc, Shape::Controllers)->Apply(sizes);
+BENCHMARK_CAPTURE(xml_floor, q35_controllers, Machine::Q35, Shape::Controllers)->Apply(sizes);
 BENCHMARK_CAPTURE(attach_one, pc, Machine::Pc)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(attach_one, q35, Machine::Q35)->Arg(10000)->Unit(benchmark::kMillisecond);
 

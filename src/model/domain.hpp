@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/controller_table.hpp"
 #include "model/device.hpp"
 #include "model/provenance.hpp"
 
@@ -56,7 +57,11 @@ struct Domain {
     // disks and controllers (their own orders), videos (primary first) and
     // devices that lead their kind.
     std::vector<std::size_t> of_class(DeviceClass cls) const;
-    // The controller of this type and index, if any, and its index in `devices`.
+    // The controller of this type and index, if any, and its index in
+    // `devices` (of several, the first in controller_order). Constant time:
+    // whoever changes a controller's type or index in place calls
+    // reindex_controllers(); adding, removing and ordering devices keep the
+    // table themselves.
     std::optional<std::size_t> find_controller_index(std::string_view type, unsigned index) const;
     Device* find_controller(std::string_view type, unsigned index);
     const Device* find_controller(std::string_view type, unsigned index) const;
@@ -82,6 +87,11 @@ struct Domain {
     std::vector<std::size_t> controllers_by_index() const;
     // Removes devices[i]; later devices move down one index.
     void remove(std::size_t i);
+    // Enters the controllers anew in the table find_controller uses.
+    void reindex_controllers();
+
+private:
+    ControllerTable controller_table_;
 };
 
 // Notes why devices[i] got its address when someone is explaining; `text`
