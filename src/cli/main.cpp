@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
         add_check_abi_command(app),
         add_tree_command(app),
         add_explain_command(app),
+        add_completion_command(app),
     };
     CLI11_PARSE(app, argc, argv);
     try {
