@@ -112,7 +112,8 @@ const LoadedVersion& loaded_version(std::string_view version) {
 std::string QemuVersion::to_string() const { return fmt::format("{}.{}.{}", major, minor, micro); }
 
 EmulatorCapabilities EmulatorCapabilities::from_report(const QemuReport& report) {
-    EmulatorCapabilities caps{report.target, report.version, report.package, {}, {}, {}, report.device_types};
+    EmulatorCapabilities caps{report.target, report.version, report.package, {},
+                              {},            {},             report.device_types, report.spice};
     for (const QemuMachine& machine : report.machines) {
         const ChipsetRule* rule = chipset_rule(report.target, machine.name);
         if (!rule) continue;
@@ -167,7 +168,8 @@ MachineProfile resolve_machine(const EmulatorCapabilities& caps, std::string_vie
                                std::string_view fallback) {
     std::string_view name = machine;
     if (name.empty()) name = caps.default_machine.empty() ? fallback : caps.default_machine;
-    if (const MachineType* type = caps.find_machine(name)) return MachineProfile{std::string(type->name), type->chipset};
+    if (const MachineType* type = caps.find_machine(name))
+        return MachineProfile{std::string(type->name), type->chipset, &caps};
     unsupported(fmt::format("the emulator for {} does not support machine type '{}'", arch, machine));
 }
 

@@ -38,6 +38,7 @@ struct QemuReport {
     std::string_view package;                        // e.g. "Debian 1:7.2+dfsg-7+deb12u18+b3"
     std::span<const QemuMachine> machines;           // sorted by name
     std::span<const std::string_view> device_types;  // qom-list-types implements=device abstract=false, sorted
+    bool spice = false;                              // has the -spice option (its SPICE module is there)
 };
 
 struct MachineType {
@@ -61,6 +62,7 @@ struct EmulatorCapabilities {
     std::vector<MachineAlias> aliases;
     std::string_view default_machine;  // QEMU's own default; empty when it names none (aarch64)
     std::span<const std::string_view> device_types;
+    bool spice = false;  // SPICE graphics
 
     static EmulatorCapabilities from_report(const QemuReport& report);
 

@@ -12,6 +12,8 @@ namespace guestaddr::machine {
 // boards (virtio-mmio only); ArmVersatilePb the Versatile/PB (PCI to libvirt,
 // but without a PCI root it adds); ArmBoard any other ARM board (no bus
 // libvirt addresses).
+struct EmulatorCapabilities;
+
 enum class Chipset {
     I440fx, Q35, Isapc, Microvm, S390Ccw, Pseries, ArmVirt, ArmVexpress, ArmVersatilePb, ArmBoard, None
 };
@@ -19,6 +21,8 @@ enum class Chipset {
 struct MachineProfile {
     std::string canonical;  // e.g. pc-q35-7.2
     Chipset chipset = Chipset::None;
+    // What the QEMU that runs the guest has (capabilities.hpp); set by resolve_machine.
+    const EmulatorCapabilities* emulator = nullptr;
 
     bool has_pci() const {
         return chipset == Chipset::I440fx || chipset == Chipset::Q35 || chipset == Chipset::ArmVirt || is_s390() ||

@@ -143,6 +143,15 @@ private:
     int qmp_fd_ = -1;
 };
 
+bool has_option(QmpClient& qmp, const char* option) {
+    try {
+        qmp.execute("query-command-line-options", Json{{"option", option}});
+        return true;
+    } catch (const Failure&) {
+        return false;  // QEMU refuses to describe an option it does not have
+    }
+}
+
 // The report as kept in the cache: QEMU's answers, sorted, and nothing else.
 Json ask_qemu(const fs::path& binary) {
     QemuChild child(binary);
@@ -164,7 +173,11 @@ Json ask_qemu(const fs::path& binary) {
     for (const Json& t : qmp.execute("qom-list-types", Json{{"implements", "device"}, {"abstract", false}}))
         devices.push_back(t.value("name", ""));
     std::ranges::sort(devices);
-    Json report{{"target", qmp.execute("query-target").value("arch", "")},
+    // Listing the device types loads QEMU's modules, the SPICE one (which
+    // adds the -spice option) among them: ask in this order, as libvirt does.
+    const bool spice = has_option(qmp, "spice");
+    Json report{{"spice", spice},
+                {"target", qmp.execute("query-target").value("arch", "")},
                 {"version", Json::array({version["qemu"].value("major", 0), version["qemu"].value("minor", 0),
                                          version["qemu"].value("micro", 0)})},
                 {"package", version.value("package", "")},
@@ -241,8 +254,8 @@ bool build(Probed& probed, const fs::path& binary, bool from_cache) {
         for (const Json& d : r.at("devices")) probed.devices.push_back(text(d));
         const machine::QemuVersion version{r.at("version").at(0).get<int>(), r.at("version").at(1).get<int>(),
                                            r.at("version").at(2).get<int>()};
-        const machine::QemuReport report{text(r.at("target")), version, text(r.at("package")), probed.machines,
-                                         probed.devices};
+        const machine::QemuReport report{text(r.at("target")), version,        text(r.at("package")),
+                                         probed.machines,       probed.devices, r.at("spice").get<bool>()};
         probed.capabilities = machine::EmulatorCapabilities::from_report(report);
     } catch (const Json::exception&) {
         return false;

@@ -9,6 +9,7 @@
 #include "assign/dimm_assigner.hpp"
 #include "machine/device_defaults.hpp"
 #include "topology/controller_rules.hpp"
+#include "validate/capability_rules.hpp"
 #include "validate/s390x_rules.hpp"
 #include "validate/arm_rules.hpp"
 #include "validate/pseries_rules.hpp"
@@ -554,6 +555,7 @@ std::vector<Error> broken_definition_rules(const Domain& domain, const MachinePr
     check_backends(domain, errors);
     for (Error& e : broken_arm_rules(domain, machine)) errors.push_back(std::move(e));
     if (machine.is_pseries()) check_pseries_rules(domain, errors);
+    check_emulator_capabilities(domain, machine, errors);
     return errors;
 }
 

@@ -2815,10 +2815,10 @@ constexpr std::string_view kS390xDevices[] = {
 };
 
 constexpr QemuReport kReports[] = {
-    {"x86_64", {10, 0, 2}, "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1", kX86_64Machines, kX86_64Devices},
-    {"aarch64", {10, 0, 2}, "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1", kAarch64Machines, kAarch64Devices},
-    {"ppc64", {10, 0, 2}, "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1", kPpc64Machines, kPpc64Devices},
-    {"s390x", {10, 0, 2}, "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1", kS390xMachines, kS390xDevices},
+    {"x86_64", {10, 0, 2}, "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1", kX86_64Machines, kX86_64Devices, true},
+    {"aarch64", {10, 0, 2}, "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1", kAarch64Machines, kAarch64Devices, true},
+    {"ppc64", {10, 0, 2}, "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1", kPpc64Machines, kPpc64Devices, true},
+    {"s390x", {10, 0, 2}, "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1", kS390xMachines, kS390xDevices, true},
 };
 
 }  // namespace

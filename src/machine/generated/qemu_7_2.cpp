@@ -2457,10 +2457,10 @@ constexpr std::string_view kS390xDevices[] = {
 };
 
 constexpr QemuReport kReports[] = {
-    {"x86_64", {7, 2, 22}, "Debian 1:7.2+dfsg-7+deb12u18+b3", kX86_64Machines, kX86_64Devices},
-    {"aarch64", {7, 2, 22}, "Debian 1:7.2+dfsg-7+deb12u18+b3", kAarch64Machines, kAarch64Devices},
-    {"ppc64", {7, 2, 22}, "Debian 1:7.2+dfsg-7+deb12u18+b3", kPpc64Machines, kPpc64Devices},
-    {"s390x", {7, 2, 22}, "Debian 1:7.2+dfsg-7+deb12u18+b3", kS390xMachines, kS390xDevices},
+    {"x86_64", {7, 2, 22}, "Debian 1:7.2+dfsg-7+deb12u18+b3", kX86_64Machines, kX86_64Devices, true},
+    {"aarch64", {7, 2, 22}, "Debian 1:7.2+dfsg-7+deb12u18+b3", kAarch64Machines, kAarch64Devices, true},
+    {"ppc64", {7, 2, 22}, "Debian 1:7.2+dfsg-7+deb12u18+b3", kPpc64Machines, kPpc64Devices, true},
+    {"s390x", {7, 2, 22}, "Debian 1:7.2+dfsg-7+deb12u18+b3", kS390xMachines, kS390xDevices, true},
 };
 
 }  // namespace
