@@ -47,8 +47,15 @@ void check_emulator_capabilities(const model::Domain& domain, const machine::Mac
                                  std::vector<Error>& errors) {
     if (!machine.emulator) return;
     const machine::EmulatorCapabilities& caps = *machine.emulator;
+    // A device another rule already refuses (the boards' own lists of what
+    // they lack) is not reported twice.
+    auto refused = [&](const std::string& who) {
+        return std::ranges::any_of(errors, [&](const Error& e) { return e.device == who; });
+    };
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const model::Device& d = domain.devices[i];
+        if (d.cls != DeviceClass::Graphics && d.cls != DeviceClass::Video && d.cls != DeviceClass::Rng) continue;
+        if (refused(domain.describe(i))) continue;
         if (d.cls == DeviceClass::Graphics && d.type == "spice" && !caps.spice) {
             errors.push_back(Error{ErrorKind::Unsupported, domain.describe(i), "spice graphics are not supported with this QEMU"});
             continue;
