@@ -82,7 +82,7 @@ class Qmp:
 class Guest:
     """A QEMU started from guestaddr's command line for a definition file."""
 
-    def __init__(self, definition, workdir, name, extra=()):
+    def __init__(self, definition, workdir, name, extra=(), qemu=QEMU):
         argv_lines = guestaddr("argv", definition, "--stub-backends").stdout.splitlines()
         args = [a for line in argv_lines[1:] for a in shlex.split(line)]
         self.tool_socket = os.path.join(workdir, f"{name}-tool.sock")
@@ -90,7 +90,7 @@ class Guest:
         args += ["-qmp", f"unix:{self.tool_socket},server=on,wait=off",
                  "-qmp", f"unix:{self.test_socket},server=on,wait=off", *extra]
         self.log = open(os.path.join(workdir, f"{name}.log"), "w")
-        self.process = subprocess.Popen([QEMU, *args], stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen([qemu, *args], stdout=self.log, stderr=subprocess.STDOUT)
         self.qmp = Qmp(self.test_socket)
 
     def eject_when_asked(self, device_id, stop):
@@ -155,8 +155,8 @@ class Live(unittest.TestCase):
                 f.write(text)
         return p
 
-    def start(self, definition, name, extra=()):
-        guest = Guest(definition, self.dir.name, name, extra)
+    def start(self, definition, name, extra=(), qemu=QEMU):
+        guest = Guest(definition, self.dir.name, name, extra, qemu)
         self.addCleanup(guest.stop)
         return guest
 
