@@ -2,8 +2,15 @@
 // QEMU capabilities addressing depends on.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
+
+#include "rules/libvirt_rules.hpp"
+
+namespace guestaddr::model {
+struct Domain;
+}
 
 namespace guestaddr::machine {
 
@@ -19,6 +26,10 @@ enum class Chipset {
 struct MachineProfile {
     std::string canonical;  // e.g. pc-q35-7.2
     Chipset chipset = Chipset::None;
+    // The libvirt rules the definition is addressed under (never null).
+    const rules::LibvirtRules* libvirt = &rules::libvirt_9_0();
+
+    const rules::LibvirtRules& rules() const { return *libvirt; }
 
     bool has_pci() const {
         return chipset == Chipset::I440fx || chipset == Chipset::Q35 || chipset == Chipset::ArmVirt || is_s390() ||
@@ -49,9 +60,17 @@ struct MachineProfile {
 // The arch of a definition that names none (libvirt takes the host's).
 inline constexpr const char* kDefaultArch = "x86_64";
 
-// Resolves <os><type machine> for the arch: aliases become versioned names,
-// an absent machine becomes QEMU's default. Throws Failure (Unsupported)
-// for a machine type the emulator does not have.
-MachineProfile resolve_machine(std::string_view arch, std::string_view machine);
+// Resolves <os><type machine> for the arch, on the given QEMU ("7.2",
+// "10.0"): aliases become versioned names, an absent machine becomes QEMU's
+// default. Throws Failure (Unsupported) for a machine type the emulator
+// does not have. The profile carries the rules it is addressed under.
+MachineProfile resolve_machine(std::string_view arch, std::string_view machine, std::string_view qemu,
+                               const rules::LibvirtRules& libvirt);
+// The same for a domain, with the rules and QEMU chosen for it.
+MachineProfile resolve_machine(const model::Domain& domain);
+// Whether guestaddr has capability tables of this QEMU version.
+bool knows_qemu(std::string_view version);
+// The built-in QEMU versions, oldest first.
+std::span<const std::string_view> known_qemus();
 
 }  // namespace guestaddr::machine
