@@ -2,7 +2,6 @@
 // QEMU capabilities addressing depends on.
 #pragma once
 
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,11 +22,15 @@ enum class Chipset {
     I440fx, Q35, Isapc, Microvm, S390Ccw, Pseries, ArmVirt, ArmVexpress, ArmVersatilePb, ArmBoard, None
 };
 
+struct EmulatorCapabilities;
+
 struct MachineProfile {
     std::string canonical;  // e.g. pc-q35-7.2
     Chipset chipset = Chipset::None;
-    // The libvirt rules the definition is addressed under (never null).
+    // The libvirt rules the definition is addressed under (never null), and
+    // the capabilities of the QEMU that runs it (null: not resolved from one).
     const rules::LibvirtRules* libvirt = &rules::libvirt_9_0();
+    const EmulatorCapabilities* qemu = nullptr;
 
     const rules::LibvirtRules& rules() const { return *libvirt; }
 
@@ -60,17 +63,12 @@ struct MachineProfile {
 // The arch of a definition that names none (libvirt takes the host's).
 inline constexpr const char* kDefaultArch = "x86_64";
 
-// Resolves <os><type machine> for the arch, on the given QEMU ("7.2",
-// "10.0"): aliases become versioned names, an absent machine becomes QEMU's
-// default. Throws Failure (Unsupported) for a machine type the emulator
-// does not have. The profile carries the rules it is addressed under.
-MachineProfile resolve_machine(std::string_view arch, std::string_view machine, std::string_view qemu,
-                               const rules::LibvirtRules& libvirt);
-// The same for a domain, with the rules and QEMU chosen for it.
+// Resolves <os><type machine> for the arch: aliases become versioned names,
+// an absent machine becomes QEMU's default. Throws Failure (Unsupported)
+// for a machine type the emulator does not have.
+MachineProfile resolve_machine(std::string_view arch, std::string_view machine);
+// The same for a domain, on the QEMU and under the rules chosen for it
+// (domain.qemu, domain.libvirt): the profile carries both.
 MachineProfile resolve_machine(const model::Domain& domain);
-// Whether guestaddr has capability tables of this QEMU version.
-bool knows_qemu(std::string_view version);
-// The built-in QEMU versions, oldest first.
-std::span<const std::string_view> known_qemus();
 
 }  // namespace guestaddr::machine

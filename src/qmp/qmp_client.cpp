@@ -39,10 +39,20 @@ int connect_unix(const std::string& path, Clock::time_point deadline) {
 QmpClient QmpClient::connect(const std::string& socket_path, std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
     QmpClient client(connect_unix(socket_path, deadline), timeout);
-    Json greeting = client.read_message(deadline);
-    if (!greeting.contains("QMP")) io_failure(fmt::format("{} did not greet like QEMU's QMP", socket_path));
-    client.execute("qmp_capabilities");
+    client.negotiate(deadline, socket_path);
     return client;
+}
+
+QmpClient QmpClient::adopt(int fd, std::chrono::milliseconds timeout) {
+    QmpClient client(fd, timeout);
+    client.negotiate(Clock::now() + timeout, "QEMU");
+    return client;
+}
+
+void QmpClient::negotiate(Clock::time_point deadline, const std::string& peer) {
+    Json greeting = read_message(deadline);
+    if (!greeting.contains("QMP")) io_failure(fmt::format("{} did not greet like QEMU's QMP", peer));
+    execute("qmp_capabilities");
 }
 
 QmpClient::QmpClient(QmpClient&& other) noexcept

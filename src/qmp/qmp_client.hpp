@@ -21,6 +21,9 @@ public:
     // Connects, reads the greeting and negotiates capabilities. Throws
     // Failure (Io) when QEMU is not there or does not answer in time.
     static QmpClient connect(const std::string& socket_path, std::chrono::milliseconds timeout);
+    // The same over a connected stream socket (e.g. one end of a socketpair
+    // whose other end is a QEMU's `-qmp stdio`); the client closes it.
+    static QmpClient adopt(int fd, std::chrono::milliseconds timeout);
 
     QmpClient(QmpClient&& other) noexcept;
     QmpClient& operator=(QmpClient&&) = delete;
@@ -38,6 +41,7 @@ public:
 
 private:
     QmpClient(int fd, std::chrono::milliseconds timeout) : fd_(fd), timeout_(timeout) {}
+    void negotiate(Clock::time_point deadline, const std::string& peer);
     Json read_message(Clock::time_point deadline);
     void send(const Json& message);
 

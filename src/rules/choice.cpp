@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "machine/machine.hpp"
+#include "machine/capabilities.hpp"
+#include "qmp/qemu_probe.hpp"
 
 namespace guestaddr::rules {
 namespace {
@@ -56,33 +57,36 @@ Chosen choose_libvirt(const model::Domain& domain, const AssignOptions& options)
                                          " has no rules in guestaddr)"};
 }
 
-std::string qemu_named(const std::string& version, std::string_view who) {
-    const std::string v = major_minor(version);
-    if (machine::knows_qemu(v)) return v;
-    unsupported(fmt::format("{} names QEMU {}, and guestaddr has no capabilities of it (it has {})", who, version,
-                            fmt::join(machine::known_qemus(), ", ")));
+// The QEMU named by a version ("7.2") or a binary, as its major.minor version.
+std::string qemu_version(const std::string& spec, const model::Domain& domain) {
+    const machine::QemuVersion v = qmp::capabilities_for(spec, domain.arch).version;
+    return fmt::format("{}.{}", v.major, v.minor);
 }
 
+struct QemuChoice {
+    std::string spec;  // what capabilities_for takes
+    std::string why;
+};
+
 // Capabilities come from the QEMU that will run the guest, whatever the stamp says.
-std::pair<std::string, std::string> choose_qemu(const model::Domain& domain, const AssignOptions& options,
-                                                const LibvirtRules& rules) {
-    if (!options.qemu.empty()) return {qemu_named(options.qemu, "--qemu"), "--qemu"};
-    if (machine::knows_qemu(major_minor(options.host_qemu)))
-        return {major_minor(options.host_qemu), "the host's QEMU (" + options.host_qemu + ")"};
-    if (domain.stamp && machine::knows_qemu(domain.stamp->qemu))
+QemuChoice choose_qemu(const model::Domain& domain, const AssignOptions& options, const LibvirtRules& rules) {
+    if (!options.qemu.empty()) return {options.qemu, "--qemu"};
+    if (!options.host_qemu.empty()) return {options.host_qemu, "the host's QEMU"};
+    if (domain.stamp && machine::is_qemu_version(domain.stamp->qemu))
         return {domain.stamp->qemu, "the definition's stamp (no --qemu, no QEMU on the host)"};
-    return {std::string(rules.paired_qemu), fmt::format("the QEMU libvirt {} comes with (no --qemu, no QEMU on the host)",
-                                                        rules.version)};
+    return {std::string(rules.paired_qemu),
+            fmt::format("the QEMU libvirt {} comes with (no --qemu, no QEMU on the host)", rules.version)};
 }
 
 }  // namespace
 
 std::vector<std::string> choose(model::Domain& domain, const AssignOptions& options) {
     const Chosen libvirt = choose_libvirt(domain, options);
-    auto [qemu, qemu_why] = choose_qemu(domain, options, *libvirt.rules);
+    const QemuChoice qemu = choose_qemu(domain, options, *libvirt.rules);
+    const std::string version = qemu_version(qemu.spec, domain);
     domain.libvirt = libvirt.rules;
-    domain.qemu = qemu;
-    const model::RulesStamp stamp{std::string(libvirt.rules->version), qemu};
+    domain.qemu = qemu.spec;
+    const model::RulesStamp stamp{std::string(libvirt.rules->version), version};
     // A stamped guest keeps its stamp (its QEMU is the one it was first
     // addressed for) unless it is moved to other rules.
     if (!domain.stamp || domain.stamp->libvirt != stamp.libvirt) {
@@ -91,14 +95,16 @@ std::vector<std::string> choose(model::Domain& domain, const AssignOptions& opti
     }
     domain.rules_chosen = true;
     return {fmt::format("rules: libvirt {}, from {}", libvirt.rules->version, libvirt.why),
-            fmt::format("capabilities: QEMU {}, from {}", qemu, qemu_why)};
+            fmt::format("capabilities: QEMU {}{}, from {}", version,
+                        machine::is_qemu_version(qemu.spec) ? " (built-in table)" : " (" + qemu.spec + ")", qemu.why)};
 }
 
 void follow_stamp(model::Domain& domain) {
     if (domain.rules_chosen) return;
     AssignOptions options;
     options.libvirt = domain.stamp ? domain.stamp->libvirt : std::string(libvirt_9_0().version);
-    options.qemu = domain.stamp && !domain.stamp->qemu.empty() ? domain.stamp->qemu : std::string(libvirt_9_0().paired_qemu);
+    options.qemu = domain.stamp && machine::is_qemu_version(domain.stamp->qemu) ? domain.stamp->qemu
+                                                                                 : std::string(libvirt_9_0().paired_qemu);
     choose(domain, options);
 }
 

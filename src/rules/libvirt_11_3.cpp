@@ -7,6 +7,7 @@ const LibvirtRules& libvirt_11_3() {
     static constexpr LibvirtRules rules{
         .version = "11.3",
         .paired_qemu = "10.0",
+        .fallback_machine = "integratorcp",  // the first machine QEMU lists
         .keeps_crypto = true,
         .q35_itco_watchdog = true,
         .several_watchdogs = true,

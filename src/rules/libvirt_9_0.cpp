@@ -7,6 +7,7 @@ const LibvirtRules& libvirt_9_0() {
     static constexpr LibvirtRules rules{
         .version = "9.0",
         .paired_qemu = "7.2",
+        .fallback_machine = "integratorcp",  // the first machine QEMU lists
         .keeps_crypto = false,
         .q35_itco_watchdog = false,
         .several_watchdogs = false,

@@ -14,6 +14,8 @@ struct LibvirtRules {
     // The QEMU this libvirt came with (its distribution's): the capabilities
     // taken when the host's QEMU is not known.
     std::string_view paired_qemu;
+    // The machine taken when neither the definition nor QEMU names one (aarch64).
+    std::string_view fallback_machine;
 
     // <crypto> devices are kept and addressed (virtio-crypto); else the
     // element is dropped, address and all.
