@@ -17,7 +17,7 @@
 namespace guestaddr::assigners {
 
 void assign_all(model::Domain& domain) {
-    const machine::MachineProfile machine = machine::resolve_machine(domain.arch, domain.machine);
+    const machine::MachineProfile machine = machine::resolve_machine(domain);
     domain.machine = machine.canonical;
     if (domain.arch.empty()) domain.arch = machine::kDefaultArch;
     machine::fill_device_defaults(domain, machine);

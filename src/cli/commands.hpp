@@ -28,6 +28,19 @@ Runner add_attach_command(CLI::App& app);
 Runner add_detach_command(CLI::App& app);
 Runner add_verify_command(CLI::App& app);
 
+// --libvirt, --qemu, --restamp, --verbose: whose rules and capabilities
+// (rules_options.cpp).
+struct RulesFlags {
+    std::string libvirt;
+    std::string qemu;
+    bool restamp = false;
+    bool verbose = false;
+};
+void add_rules_flags(CLI::App& cmd, RulesFlags& flags);
+// Chooses the definition's rules from the flags, the stamp and the host;
+// with --verbose says which and why on standard error.
+Result<RulesChoice> choose_rules(Definition& definition, const RulesFlags& flags);
+
 // Prints every error on standard error; returns `status`.
 int report(const std::vector<Error>& errors, int status);
 // kIoFailure when reading or writing failed, kInvalidDefinition otherwise.

@@ -168,8 +168,11 @@ MachineProfile resolve_machine(const EmulatorCapabilities& caps, std::string_vie
                                std::string_view fallback) {
     std::string_view name = machine;
     if (name.empty()) name = caps.default_machine.empty() ? fallback : caps.default_machine;
-    if (const MachineType* type = caps.find_machine(name))
-        return MachineProfile{std::string(type->name), type->chipset, &caps};
+    if (const MachineType* type = caps.find_machine(name)) {
+        MachineProfile profile{std::string(type->name), type->chipset};
+        profile.qemu = &caps;
+        return profile;
+    }
     unsupported(fmt::format("the emulator for {} does not support machine type '{}'", arch, machine));
 }
 

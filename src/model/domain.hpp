@@ -11,8 +11,17 @@
 #include <vector>
 
 #include "model/device.hpp"
+#include "rules/libvirt_rules.hpp"
 
 namespace guestaddr::model {
+
+// The rules a guest was first addressed under, kept in its definition
+// (<metadata><guestaddr:guestaddr><guestaddr:rules libvirt= qemu=/>).
+struct RulesStamp {
+    std::string libvirt;  // "9.0"
+    std::string qemu;     // "7.2"
+    bool operator==(const RulesStamp&) const = default;
+};
 
 struct Domain {
     std::string name;       // <name>
@@ -31,6 +40,17 @@ struct Domain {
     std::string ioapic_driver;  // <features><ioapic driver>
     bool uefi = false;  // <os firmware='efi'>, or a pflash <loader>
     bool sets_sleep_states = false;  // <pm> has <suspend-to-mem> or <suspend-to-disk>
+
+    // The stamp the definition carries (read), and the one to write when
+    // `stamp_changed` (rules::choose sets both).
+    std::optional<RulesStamp> stamp;
+    bool stamp_changed = false;
+    // The libvirt rules and the QEMU whose capabilities this run follows:
+    // chosen once (rules::choose) before the pipeline, read by every stage
+    // through the machine profile. Without a choice, libvirt 9.0 and QEMU 7.2.
+    const rules::LibvirtRules* libvirt = &rules::libvirt_9_0();
+    std::string qemu = "7.2";
+    bool rules_chosen = false;
 
     // Every device, in document order; implicit devices are appended. A
     // deque, as appending then never moves the devices already there.

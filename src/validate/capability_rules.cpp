@@ -45,8 +45,8 @@ bool has_any(const machine::EmulatorCapabilities& caps, const ModelTypes& types)
 
 void check_emulator_capabilities(const model::Domain& domain, const machine::MachineProfile& machine,
                                  std::vector<Error>& errors) {
-    if (!machine.emulator) return;
-    const machine::EmulatorCapabilities& caps = *machine.emulator;
+    if (!machine.qemu) return;
+    const machine::EmulatorCapabilities& caps = *machine.qemu;
     // A device another rule already refuses (the boards' own lists of what
     // they lack) is not reported twice.
     auto refused = [&](const std::string& who) {

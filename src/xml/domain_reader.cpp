@@ -6,6 +6,7 @@
 #include "xml/input_checks.hpp"
 #include "xml/document.hpp"
 #include "xml/numbers.hpp"
+#include "xml/rules_stamp.hpp"
 
 namespace guestaddr::xml {
 namespace {
@@ -346,6 +347,7 @@ model::Domain read_tree(Document& document) {
 
     model::Domain domain;
     read_header(root, domain);
+    domain.stamp = read_rules_stamp(root);
     for (pugi::xml_node e : root.child("devices").children()) {
         if (e.type() != pugi::node_element) continue;
         Device& d = domain.emplace_parsed(e.name());
