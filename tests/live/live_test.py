@@ -25,6 +25,9 @@ GUESTADDR = sys.argv.pop(1) if len(sys.argv) > 1 else "guestaddr"
 SHARED = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared")
 ADDRDIFF = os.path.join(SHARED, "tools", "addrdiff.py")
 
+# The guests here run on the host's QEMU 7.2, under libvirt 9.0's rules (the stamp keeps them).
+RULES_7_2 = ("--libvirt", "9.0", "--qemu", "7.2")
+
 # ACPI PCI hotplug registers: base, then bus select at +0x10, eject at +0x08.
 HOTPLUG_BASE = {"q35": 0x0CC0, "pc": 0xAE00}
 
@@ -82,8 +85,8 @@ class Qmp:
 class Guest:
     """A QEMU started from guestaddr's command line for a definition file."""
 
-    def __init__(self, definition, workdir, name, extra=(), qemu=QEMU):
-        argv_lines = guestaddr("argv", definition, "--stub-backends").stdout.splitlines()
+    def __init__(self, definition, workdir, name, extra=(), qemu=QEMU, argv_flags=()):
+        argv_lines = guestaddr("argv", definition, "--stub-backends", *argv_flags).stdout.splitlines()
         args = [a for line in argv_lines[1:] for a in shlex.split(line)]
         self.tool_socket = os.path.join(workdir, f"{name}-tool.sock")
         self.test_socket = os.path.join(workdir, f"{name}-test.sock")
@@ -155,8 +158,8 @@ class Live(unittest.TestCase):
                 f.write(text)
         return p
 
-    def start(self, definition, name, extra=(), qemu=QEMU):
-        guest = Guest(definition, self.dir.name, name, extra, qemu)
+    def start(self, definition, name, extra=(), qemu=QEMU, argv_flags=()):
+        guest = Guest(definition, self.dir.name, name, extra, qemu, argv_flags)
         self.addCleanup(guest.stop)
         return guest
 
@@ -171,7 +174,7 @@ class Live(unittest.TestCase):
         source = self.path(f"{machine}-in.xml", GUEST.format(name=f"live-{machine}", machine=machine,
                                                              controllers=controllers))
         assigned = self.path(f"{machine}.xml")
-        guestaddr("assign", source, "-o", assigned)
+        guestaddr("assign", source, "-o", assigned, *RULES_7_2)
         return assigned
 
     def test_corpus_guests_start_where_the_definition_says(self):
@@ -182,7 +185,7 @@ class Live(unittest.TestCase):
             name = os.path.basename(os.path.dirname(case))
             with self.subTest(case=name):
                 definition = self.path("case.xml")
-                guestaddr("assign", case, "-o", definition)
+                guestaddr("assign", case, "-o", definition, *RULES_7_2)
                 try:
                     guest = self.start(definition, "case")
                 except (OSError, EOFError):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The upgrade promise on real QEMU: a guest addressed under libvirt 9.0's
 rules and started on QEMU 7.2 (the host's), hot-plugged and unplugged live,
-migrates live to a QEMU 10.0 started from `guestaddr argv` of the persisted
+migrates live to a QEMU 10.0 started from `guestaddr argv --qemu 10.0` of the persisted
 definition, with the same machine type, and QEMU 10.0 reports every device
 where the definition says (`guestaddr verify`). A cold start of the same
 definition on QEMU 10.0 verifies too. On pc and on q35.
@@ -46,7 +46,8 @@ class Upgrade(live_test.Live):
         guestaddr("attach", definition, self.path("last.xml", PLUGGABLE[0][1]), "--in-place", "--qmp",
                   source.tool_socket, "--stub-backends")
         incoming = os.path.join(self.dir.name, "migrate.sock")
-        destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"], qemu=QEMU_10)
+        destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"], qemu=QEMU_10,
+                                 argv_flags=("--qemu", "10.0"))
         self.assertEqual(destination.qmp.cmd("query-version")["qemu"]["major"], 10)
         self.assertEqual(source.qmp.cmd("query-version")["qemu"]["major"], 7)
         self.assertEqual(machine_type(destination), machine_type(source))
@@ -56,7 +57,7 @@ class Upgrade(live_test.Live):
         self.assertEqual(r.returncode, 0, r.stderr)
         destination.stop()
 
-        cold = self.start(definition, "cold", qemu=QEMU_10)
+        cold = self.start(definition, "cold", qemu=QEMU_10, argv_flags=("--qemu", "10.0"))
         self.assertEqual(machine_type(cold), machine_type(source))
         r = guestaddr("verify", definition, "--qmp", cold.tool_socket, check=False)
         self.assertEqual(r.returncode, 0, r.stderr)
