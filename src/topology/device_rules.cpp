@@ -77,6 +77,7 @@ constexpr auto kModelRules = std::to_array<ModelRule>({
     {DeviceClass::Sound, "", "ich6", PciKind::Pci},
     {DeviceClass::Sound, "", "ich9", PciKind::Pci},
     {DeviceClass::Watchdog, "", "i6300esb", PciKind::Pci},
+    {DeviceClass::Crypto, "", "virtio", PciKind::Virtio},
     {DeviceClass::Shmem, "", "*", PciKind::Pci},
     {DeviceClass::Iommu, "", "virtio", PciKind::IntegratedVirtio},
     {DeviceClass::Vsock, "", "virtio-transitional", PciKind::Pci},
