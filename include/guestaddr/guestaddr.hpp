@@ -77,6 +77,11 @@ Result<Definition> assign(Definition definition);
 // The same after choose_rules(definition, options).
 Result<Definition> assign(Definition definition, const AssignOptions& options);
 
+// What the guest would see change between two addressed definitions of it
+// (e.g. under other rules, on another QEMU), one line each: the machine
+// type, devices in one only, addresses and models.
+std::vector<std::string> guest_visible_changes(const Definition& before, const Definition& after);
+
 // Checks a definition without changing it: every problem found, empty when
 // the definition is complete (every device addressed) and consistent.
 std::vector<Error> validate(const Definition& definition);

@@ -3,6 +3,7 @@
 #include "api/definition_impl.hpp"
 #include "assign/pipeline.hpp"
 #include "rules/choice.hpp"
+#include "validate/guest_changes.hpp"
 #include "validate/validator.hpp"
 
 namespace guestaddr {
@@ -62,6 +63,10 @@ Result<Definition> assign(Definition definition) {
         return f.error();
     }
     return definition;
+}
+
+std::vector<std::string> guest_visible_changes(const Definition& before, const Definition& after) {
+    return validation::guest_visible_changes(before.domain(), after.domain());
 }
 
 std::vector<Error> validate(const Definition& definition) {

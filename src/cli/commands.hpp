@@ -27,6 +27,7 @@ Runner add_argv_command(CLI::App& app);
 Runner add_attach_command(CLI::App& app);
 Runner add_detach_command(CLI::App& app);
 Runner add_verify_command(CLI::App& app);
+Runner add_upgrade_check_command(CLI::App& app);
 
 // --libvirt, --qemu, --restamp, --verbose: whose rules and capabilities
 // (rules_options.cpp).

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
         add_attach_command(app),
         add_detach_command(app),
         add_verify_command(app),
+        add_upgrade_check_command(app),
     };
     CLI11_PARSE(app, argc, argv);
     try {

@@ -88,6 +88,8 @@ struct Domain {
     // Adds a device libvirt would add itself: it goes to the end of its
     // list, as libvirt appends implicit devices. Returns its index.
     std::size_t add_implicit(Device&& device);
+    // Puts an implicit controller into controller_order, as the rules say.
+    void enter_controller(std::size_t i);
     // Orders the parsed controllers and disks as libvirt's lists have them.
     void order_parsed_lists();
     // The controllers as the list of a definition read back from its XML

@@ -3,6 +3,11 @@
 
 namespace guestaddr::rules {
 
+namespace {
+constexpr UsbKind kUsbPortOrder[] = {UsbKind::Hub,   UsbKind::Hostdev, UsbKind::Disk,  UsbKind::CcidController,
+                                     UsbKind::Input, UsbKind::Serial,  UsbKind::Sound, UsbKind::Redirdev};
+}  // namespace
+
 const LibvirtRules& libvirt_9_0() {
     static constexpr LibvirtRules rules{
         .version = "9.0",
@@ -14,6 +19,8 @@ const LibvirtRules& libvirt_9_0() {
         .ib700_needs_i440fx = false,
         .usb_disk_needs_source = false,
         .console_port_counts_serial_console = false,
+        .usb_port_order = kUsbPortOrder,
+        .implicit_controllers_join_their_type = false,
     };
     return rules;
 }

@@ -9,6 +9,9 @@
 
 namespace guestaddr::rules {
 
+// The kinds of USB device, as libvirt gives them ports.
+enum class UsbKind : unsigned char { Hub, Hostdev, Disk, CcidController, Input, Serial, Sound, Redirdev };
+
 struct LibvirtRules {
     std::string_view version;  // "9.0": the libvirt release whose behaviour this is
     // The QEMU this libvirt came with (its distribution's): the capabilities
@@ -34,6 +37,12 @@ struct LibvirtRules {
     // consoles, the one libvirt adds for the first serial port included
     // (else among the consoles the definition gives).
     bool console_port_counts_serial_console;
+    // The order in which USB devices are given ports, kind by kind.
+    std::span<const UsbKind> usb_port_order;
+    // A controller libvirt adds joins the others of its type in its list
+    // (by index; at the end when it is the first of its type), so PCI slots
+    // go to it in that order; else it is appended to the list.
+    bool implicit_controllers_join_their_type;
 };
 
 const LibvirtRules& libvirt_9_0();

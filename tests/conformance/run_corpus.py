@@ -33,6 +33,8 @@ def main():
     ap.add_argument("--arch", action="append", help="only cases of this arch (repeatable)")
     ap.add_argument("--stored", action="store_true",
                     help="feed libvirt's stored definitions (expected.xml) back in: they must come out unchanged")
+    ap.add_argument("--rules", default="--libvirt 9.0 --qemu 7.2",
+                    help="guestaddr's flags naming whose answers the corpus holds")
     ap.add_argument("--addrdiff-optional", action="store_true",
                     help="an in-tree corpus: skip only if addrdiff.py is missing")
     args = ap.parse_args()
@@ -58,7 +60,7 @@ def main():
                 for name in ("input.xml", "expected.xml"):
                     os.symlink(os.path.join(source, "expected.xml"), os.path.join(tmp, n, name))
         cmd = [sys.executable, args.addrdiff, "--corpus", tmp, "--actual-cmd",
-               f"{args.guestaddr} assign {{in}}", "-j", str(os.cpu_count() or 2), "--timeout", "60"]
+               f"{args.guestaddr} assign {args.rules} {{in}}", "-j", str(os.cpu_count() or 2), "--timeout", "60"]
         if args.stored:
             # libvirt itself renumbers virtio consoles when it re-reads its
             # own output (their port is their position among all consoles,
