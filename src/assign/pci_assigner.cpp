@@ -101,6 +101,23 @@ void reserve_spare_root_port(PciAddressSet& set, const machine::MachineProfile& 
     set.allocate(Connect::PcieDevice | Connect::AutoAssign, std::nullopt, "spare PCIe root port");
 }
 
+// Why planning added the bus of a controller, in words.
+std::string growth_reason(const topology::PciBus& bus, unsigned index) {
+    if (!bus.grown_for) return fmt::format("libvirt numbers PCI controllers without gaps, up to {}", index);
+    const topology::PciGrowth& g = *bus.grown_for;
+    if (g.named_by_address)
+        return fmt::format("{}'s address is on PCI bus {}, which did not exist; libvirt adds the buses up to it", g.who(),
+                           index);
+    if (!g.who.device()) return fmt::format("libvirt adds it as {}", g.who());
+    // Planning keeps the root port of a bridge pair for its bridge alone.
+    if (bus.accepts == ConnectFlags(Connect::PcieToPciBridge))
+        return fmt::format("{} found no free slot that takes a {}; on PCI Express the pci-bridge it needs "
+                           "goes on a pcie-to-pci-bridge, which needs one more root port",
+                               g.who(), topology::connect_description(g.flags));
+    return fmt::format("{} found no free slot that takes a {}, and libvirt adds a {} for it", g.who(),
+                       topology::connect_description(g.flags), bus.rule->model);
+}
+
 // Adds a controller for every bus the plan created, each reserving a slot
 // of its own in the plan (which may create more buses).
 void add_planned_controllers(Domain& domain, PciAddressSet& plan, const machine::MachineProfile& machine) {
@@ -108,6 +125,10 @@ void add_planned_controllers(Domain& domain, PciAddressSet& plan, const machine:
         if (domain.find_controller("pci", index)) continue;
         const std::size_t added =
             domain.add_implicit(model::implicit_controller("pci", index, std::string(plan.bus(index).rule->model)));
+        const topology::PciBus& bus = plan.bus(index);
+        model::note_addition(
+            domain, added, "pci-bus-for-device", [&] { return growth_reason(bus, index); },
+            bus.grown_for ? bus.grown_for->who.device() : std::nullopt);
         if (auto flags = topology::connect_flags(domain.devices[added], machine))
             plan.allocate(*flags, std::nullopt, model::DeviceLabel(domain, added));
     }

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "model/domain.hpp"
 #include "cli/file_io.hpp"
 
 namespace guestaddr::cli {

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "guestaddr/error.hpp"
 #include "guestaddr/guestaddr.hpp"
@@ -12,12 +13,18 @@ namespace guestaddr::cli {
 // The whole file, or standard input for "-".
 Result<std::string> read_input(const std::string& path);
 
+// Writes all of `text` to the descriptor; false (errno set) on failure.
+bool write_all(int fd, std::string_view text);
+
 // Writes the definition's text to standard output.
 void print(const Definition& definition);
 
 // Writes the definition's text to a temporary file beside `path`, flushes it to disk and
 // renames it over `path`: readers see the old file or the new one, never
-// a torn one. Editors call it holding path's EditLock; `assign -o` does
+// a torn one. On a failure (a full, read-only or failing disk) the
+// temporary file is removed and the error says whether `path` is unchanged
+// (every step before the rename) or already the new definition (flushing
+// the folder after it). Editors call it holding path's EditLock; `assign -o` does
 // not (it leaves no lock file behind), so an editor taking the lock at that
 // moment may remove its temporary file, and it fails without a change.
 Result<bool> write_atomically(const std::string& path, const Definition& definition);

@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/file_io.hpp"
+#include "model/domain.hpp"
 
 namespace guestaddr::cli {
 namespace {

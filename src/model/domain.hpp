@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "model/controller_table.hpp"
 #include "model/device.hpp"
+#include "model/provenance.hpp"
 #include "rules/libvirt_rules.hpp"
 
 namespace guestaddr::model {
@@ -29,9 +31,11 @@ struct Domain {
     std::string virt_type;  // <domain type>
     std::string arch;       // <os><type arch>
     std::string machine;    // <os><type machine>, canonical after canonicalisation
+    std::string emulator;   // <devices><emulator>: the QEMU binary the definition names ("" for none)
     unsigned vcpus = 1;
     unsigned numa_cells = 0;
-    unsigned memory_slots = 0;
+    bool max_memory = false;    // <maxMemory> with a size: memory hotplug
+    unsigned memory_slots = 0;  // <maxMemory slots>
     bool acpi = false;  // <features><acpi/>
     // All guest memory is shared with other processes: <memoryBacking><access
     // mode='shared'/>, unless a NUMA cell says otherwise, or memAccess='shared'
@@ -66,12 +70,19 @@ struct Domain {
     std::array<std::vector<std::size_t>, kDeviceClassCount> by_class;
     // How many devices of each element there are, to number new ones.
     std::map<std::string, std::size_t, std::less<>> element_counts;
+    // Where the assigners note why they chose what they chose; set only
+    // while explaining (not owned).
+    Provenance* provenance = nullptr;
 
     // Devices of one class in libvirt's list order: document order, except
     // disks and controllers (their own orders), videos (primary first) and
     // devices that lead their kind.
     std::vector<std::size_t> of_class(DeviceClass cls) const;
-    // The controller of this type and index, if any, and its index in `devices`.
+    // The controller of this type and index, if any, and its index in
+    // `devices` (of several, the first in controller_order). Constant time:
+    // whoever changes a controller's type or index in place calls
+    // reindex_controllers(); adding, removing and ordering devices keep the
+    // table themselves.
     std::optional<std::size_t> find_controller_index(std::string_view type, unsigned index) const;
     Device* find_controller(std::string_view type, unsigned index);
     const Device* find_controller(std::string_view type, unsigned index) const;
@@ -99,6 +110,25 @@ struct Domain {
     std::vector<std::size_t> controllers_by_index() const;
     // Removes devices[i]; later devices move down one index.
     void remove(std::size_t i);
+    // Enters the controllers anew in the table find_controller uses.
+    void reindex_controllers();
+
+private:
+    ControllerTable controller_table_;
 };
+
+// Notes why devices[i] got its address when someone is explaining; `text`
+// (a callable returning the words) runs only then.
+template <class Text>
+void note_placement(Domain& domain, std::size_t i, const char* rule, Text&& text) {
+    if (domain.provenance != nullptr) domain.provenance->placed(i, rule, text());
+}
+
+// Notes why guestaddr added devices[i], and for which device if one asked for it.
+template <class Text>
+void note_addition(Domain& domain, std::size_t i, const char* rule, Text&& text,
+                   std::optional<std::size_t> for_device = std::nullopt) {
+    if (domain.provenance != nullptr) domain.provenance->added(i, rule, text(), for_device);
+}
 
 }  // namespace guestaddr::model

@@ -86,32 +86,32 @@ Json qom_get(QmpClient& qemu, const std::string& id, const char* property) {
     return qemu.execute("qom-get", Json{{"path", "/machine/peripheral/" + id}, {"property", property}});
 }
 
-void check_device(QmpClient& qemu, const Json& device, const std::string& who, std::vector<std::string>& out) {
+void check_device(QmpClient& qemu, const Json& device, const std::string& who, std::vector<Difference>& out) {
     const std::string id = device.value("id", "");
     if (id.empty() || !device.contains("bus")) return;
     Json bus;
     try {
         bus = qom_get(qemu, id, "parent_bus");
     } catch (const Failure& f) {
-        out.push_back(fmt::format("{}: QEMU has no device '{}' ({})", who, id, f.error().message));
+        out.push_back({who, fmt::format("QEMU has no device '{}' ({})", id, f.error().message)});
         return;
     }
     const std::string expected_bus = device["bus"].get<std::string>();
     if (!bus.is_string() || last_path_element(bus.get<std::string>()) != expected_bus)
-        out.push_back(fmt::format("{}: on bus {} in QEMU, {} in the definition", who, bus.dump(), expected_bus));
+        out.push_back({who, fmt::format("on bus {} in QEMU, {} in the definition", bus.dump(), expected_bus)});
     if (device.contains("addr")) {
         const Json addr = qom_get(qemu, id, "addr");
         const unsigned expected = devfn(device["addr"].get<std::string>());
         if (!addr.is_number() || addr.get<unsigned>() != expected)
-            out.push_back(fmt::format("{}: at devfn {} in QEMU, {:#x} ({}) in the definition", who, addr.dump(),
-                                      expected, device["addr"].get<std::string>()));
+            out.push_back({who, fmt::format("at devfn {} in QEMU, {:#x} ({}) in the definition", addr.dump(), expected,
+                                            device["addr"].get<std::string>())});
     }
     for (const char* property : {"port", "nr", "scsi-id", "lun", "channel", "unit", "chassis", "chassis_nr"}) {
         if (!device.contains(property)) continue;
         const std::string actual = as_text(qom_get(qemu, id, property));
         const std::string wanted = as_text(device[property]);
         if (actual != wanted)
-            out.push_back(fmt::format("{}: {} is {} in QEMU, {} in the definition", who, property, actual, wanted));
+            out.push_back({who, fmt::format("{} is {} in QEMU, {} in the definition", property, actual, wanted)});
     }
 }
 
@@ -136,6 +136,23 @@ void rename_block_nodes(qemu::DeviceOptions& options, const std::string& id) {
             device["drive"] = renamed[device["drive"].get<std::string>()];
 }
 
+// A DEVICE_DELETED event about device `id` (its "data" says so).
+bool names_device(const Json& event, const std::string& id) {
+    auto data = event.find("data");
+    if (data == event.end() || !data->is_object()) return false;
+    auto device = data->find("device");
+    return device != data->end() && device->is_string() && device->get<std::string>() == id;
+}
+
+// QEMU refused (it did nothing), or the connection failed (QEMU may yet
+// have done it, or do it once it runs again): say which, as the
+// definition, unchanged either way, may then no longer be QEMU's.
+std::string with_state_unknown(const Error& error, std::string_view done) {
+    if (error.kind != ErrorKind::Io) return error.message;
+    return fmt::format("{}; the definition is unchanged, but QEMU may have {} the device all the same", error.message,
+                       done);
+}
+
 }  // namespace
 
 void hotplug(QmpClient& qemu, const Definition& definition, std::size_t index, qemu::Backends backends) {
@@ -152,7 +169,7 @@ void hotplug(QmpClient& qemu, const Definition& definition, std::size_t index, q
         for (const Json& device : options.devices) qemu.execute("device_add", device);
     } catch (const Failure& f) {
         remove_quietly(qemu, created);
-        throw Failure(Error{f.error().kind, who, f.error().message});
+        throw Failure(Error{f.error().kind, who, with_state_unknown(f.error(), "plugged in")});
     }
 }
 
@@ -164,17 +181,17 @@ void unplug(QmpClient& qemu, const Definition& definition, std::size_t index, qe
     rename_block_nodes(options, id);
     try {
         qemu.execute("device_del", Json{{"id", id}});
-        qemu.wait_event("DEVICE_DELETED", [&](const Json& e) { return e["data"].value("device", "") == id; }, timeout);
+        qemu.wait_event("DEVICE_DELETED", [&](const Json& e) { return names_device(e, id); }, timeout);
     } catch (const Failure& f) {
-        throw Failure(Error{f.error().kind, who, f.error().message});
+        throw Failure(Error{f.error().kind, who, with_state_unknown(f.error(), "unplugged")});
     }
     std::vector<BackendCommands> backends_of_device;
     for (const Option& backend : options.backends) backends_of_device.push_back(commands_for(backend));
     remove_quietly(qemu, backends_of_device);
 }
 
-std::vector<std::string> differences(QmpClient& qemu, const Definition& definition) {
-    std::vector<std::string> out;
+std::vector<Difference> differences(QmpClient& qemu, const Definition& definition) {
+    std::vector<Difference> out;
     for (std::size_t i = 0; i < definition.domain().devices.size(); ++i) {
         const qemu::DeviceOptions options = qemu::device_options(definition, i, qemu::Backends::Stub);
         for (const Json& device : options.devices) check_device(qemu, device, definition.domain().describe(i), out);

@@ -211,25 +211,33 @@ std::optional<Json> read_cache(const fs::path& file, const BinaryKey& key) {
     return cached["report"];
 }
 
-// Writes the cache atomically (a reader sees the old file or the new one).
-// A cache that cannot be written only costs the next run a QEMU start, so
-// failing to write it is not an error.
+// Writes the cache atomically: the report goes to a temporary file of its
+// own (mkstemp: unique even between processes of other PID namespaces that
+// share the cache folder, as parallel test runs do), is flushed to disk, and
+// is renamed over the cache file, so a reader sees the old file or the new
+// one, whole, and concurrent writers each rename a complete file. A cache
+// that cannot be written only costs the next run a QEMU start, so failing
+// to write it is not an error.
 void write_cache(const fs::path& file, const BinaryKey& key, const Json& report) {
     if (file.empty()) return;
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
     if (ec) return;
-    const fs::path temp = file.parent_path() / fmt::format(".{}.{}", file.filename().string(), ::getpid());
-    {
-        std::ofstream out(temp, std::ios::trunc);
-        out << Json{{"format", kCacheFormat}, {"key", key.to_json()}, {"report", report}}.dump() << '\n';
-        if (!out.flush()) {
-            fs::remove(temp, ec);
-            return;
-        }
+    std::string temp = (file.parent_path() / ("." + file.filename().string() + ".XXXXXX")).string();
+    const int fd = ::mkstemp(temp.data());
+    if (fd < 0) return;
+    const std::string text = Json{{"format", kCacheFormat}, {"key", key.to_json()}, {"report", report}}.dump() + "\n";
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
     }
-    fs::rename(temp, file, ec);
-    if (ec) fs::remove(temp, ec);
+    const bool written = done == text.size() && ::fsync(fd) == 0;
+    ::close(fd);
+    if (written) fs::rename(temp, file, ec);
+    if (!written || ec) fs::remove(temp, ec);
 }
 
 // A probed QEMU's report and the capabilities viewing it; never moved.

@@ -1,5 +1,7 @@
 #include "rules/choice.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -37,7 +39,40 @@ struct Chosen {
     std::string why;
 };
 
-Chosen choose_libvirt(const model::Domain& domain, const AssignOptions& options) {
+// The QEMU named by a version ("7.2") or a binary.
+machine::QemuVersion qemu_version(const std::string& spec, const model::Domain& domain) {
+    return qmp::capabilities_for(spec, domain.arch).version;
+}
+
+std::string major_minor(const machine::QemuVersion& v) { return fmt::format("{}.{}", v.major, v.minor); }
+
+struct QemuChoice {
+    std::string spec;  // what capabilities_for takes; empty: none chosen yet
+    std::string why;
+    std::optional<machine::QemuVersion> version;
+};
+
+// Capabilities come from the QEMU that will run the guest, whatever the
+// stamp says: --qemu, else the host's, else the stamp's. A host QEMU that
+// cannot be asked (it does not start, or runs no guest of this arch) is
+// passed over, and said so.
+QemuChoice choose_qemu(const model::Domain& domain, const AssignOptions& options) {
+    if (!options.qemu.empty()) return {options.qemu, "--qemu", qemu_version(options.qemu, domain)};
+    std::string passed_over;
+    if (!options.host_qemu.empty()) {
+        try {
+            return {options.host_qemu, "the host's QEMU", qemu_version(options.host_qemu, domain)};
+        } catch (const Failure& f) {
+            passed_over = fmt::format("; the host's QEMU {} was passed over: {}", options.host_qemu, f.error().message);
+        }
+    }
+    if (domain.stamp && machine::is_qemu_version(domain.stamp->qemu))
+        return {domain.stamp->qemu, "the definition's stamp (no --qemu, no QEMU on the host)" + passed_over,
+                qemu_version(domain.stamp->qemu, domain)};
+    return {"", passed_over, std::nullopt};
+}
+
+Chosen choose_libvirt(const model::Domain& domain, const AssignOptions& options, const QemuChoice& qemu) {
     if (domain.stamp && (options.libvirt.empty() || major_minor(options.libvirt) == domain.stamp->libvirt))
         return {&libvirt_named(domain.stamp->libvirt, "the definition's stamp"),
                 "the definition's stamp <guestaddr:rules libvirt='" + domain.stamp->libvirt + "'>"};
@@ -51,39 +86,30 @@ Chosen choose_libvirt(const model::Domain& domain, const AssignOptions& options)
                 domain.stamp ? "--libvirt with --restamp (the stamp said " + domain.stamp->libvirt + ")" : "--libvirt"};
     if (const LibvirtRules* host = find_libvirt(options.host_libvirt))
         return {host, "the host's libvirt (" + options.host_libvirt + ")"};
-    return {&newest_libvirt(), options.host_libvirt.empty()
-                                   ? std::string("the newest built-in rules (no stamp, no --libvirt, no libvirt on the host)")
-                                   : "the newest built-in rules (the host's libvirt " + options.host_libvirt +
-                                         " has no rules in guestaddr)"};
-}
-
-// The QEMU named by a version ("7.2") or a binary, as its major.minor version.
-std::string qemu_version(const std::string& spec, const model::Domain& domain) {
-    const machine::QemuVersion v = qmp::capabilities_for(spec, domain.arch).version;
-    return fmt::format("{}.{}", v.major, v.minor);
-}
-
-struct QemuChoice {
-    std::string spec;  // what capabilities_for takes
-    std::string why;
-};
-
-// Capabilities come from the QEMU that will run the guest, whatever the stamp says.
-QemuChoice choose_qemu(const model::Domain& domain, const AssignOptions& options, const LibvirtRules& rules) {
-    if (!options.qemu.empty()) return {options.qemu, "--qemu"};
-    if (!options.host_qemu.empty()) return {options.host_qemu, "the host's QEMU"};
-    if (domain.stamp && machine::is_qemu_version(domain.stamp->qemu))
-        return {domain.stamp->qemu, "the definition's stamp (no --qemu, no QEMU on the host)"};
-    return {std::string(rules.paired_qemu),
-            fmt::format("the QEMU libvirt {} comes with (no --qemu, no QEMU on the host)", rules.version)};
+    const std::string no_host_libvirt = options.host_libvirt.empty()
+                                            ? std::string("no libvirt on the host")
+                                            : "the host's libvirt " + options.host_libvirt + " has no rules in guestaddr";
+    if (qemu.version) {
+        const LibvirtRules& paired = libvirt_paired_with(qemu.version->major, qemu.version->minor);
+        return {&paired, fmt::format("the libvirt that comes with QEMU {} ({}, {}: libvirt {} pairs with QEMU {})",
+                                     major_minor(*qemu.version), qemu.why, no_host_libvirt, paired.version,
+                                     paired.paired_qemu)};
+    }
+    return {&newest_libvirt(), "the newest built-in rules (no stamp, no --libvirt, no QEMU found, " + no_host_libvirt + ")"};
 }
 
 }  // namespace
 
 std::vector<std::string> choose(model::Domain& domain, const AssignOptions& options) {
-    const Chosen libvirt = choose_libvirt(domain, options);
-    const QemuChoice qemu = choose_qemu(domain, options, *libvirt.rules);
-    const std::string version = qemu_version(qemu.spec, domain);
+    QemuChoice qemu = choose_qemu(domain, options);
+    const Chosen libvirt = choose_libvirt(domain, options, qemu);
+    if (qemu.spec.empty()) {
+        qemu.why = fmt::format("the QEMU libvirt {} comes with (no --qemu, no QEMU on the host{})",
+                               libvirt.rules->version, qemu.why);
+        qemu.spec = std::string(libvirt.rules->paired_qemu);
+        qemu.version = qemu_version(qemu.spec, domain);
+    }
+    const std::string version = major_minor(*qemu.version);
     domain.libvirt = libvirt.rules;
     domain.qemu = qemu.spec;
     const model::RulesStamp stamp{std::string(libvirt.rules->version), version};

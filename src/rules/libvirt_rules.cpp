@@ -1,6 +1,7 @@
 #include "rules/libvirt_rules.hpp"
 
 #include <array>
+#include <utility>
 
 namespace guestaddr::rules {
 namespace {
@@ -27,5 +28,26 @@ const LibvirtRules* find_libvirt(std::string_view version) {
 }
 
 const LibvirtRules& newest_libvirt() { return *known_libvirts().back(); }
+
+namespace {
+
+// "10.0" as {10, 0}.
+std::pair<int, int> qemu_pair(std::string_view version) {
+    int major = 0, minor = 0;
+    std::size_t at = 0;
+    while (at < version.size() && version[at] >= '0' && version[at] <= '9') major = major * 10 + (version[at++] - '0');
+    if (at < version.size() && version[at] == '.') ++at;
+    while (at < version.size() && version[at] >= '0' && version[at] <= '9') minor = minor * 10 + (version[at++] - '0');
+    return {major, minor};
+}
+
+}  // namespace
+
+const LibvirtRules& libvirt_paired_with(int major, int minor) {
+    const LibvirtRules* chosen = known_libvirts().front();
+    for (const LibvirtRules* rules : known_libvirts())
+        if (qemu_pair(rules->paired_qemu) <= std::pair{major, minor}) chosen = rules;
+    return *chosen;
+}
 
 }  // namespace guestaddr::rules

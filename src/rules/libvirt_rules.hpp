@@ -54,5 +54,10 @@ std::span<const LibvirtRules* const> known_libvirts();
 const LibvirtRules* find_libvirt(std::string_view version);
 // The newest built-in rules.
 const LibvirtRules& newest_libvirt();
+// The pairing table, as data (each table's paired_qemu): the rules of the
+// libvirt that comes with QEMU `major`.`minor`, or with the newest QEMU
+// before it (libvirt 9.0 for QEMU 7.2 to 9.x, 11.3 for 10.0 and later); the
+// oldest rules for a QEMU older than every pair.
+const LibvirtRules& libvirt_paired_with(int major, int minor);
 
 }  // namespace guestaddr::rules

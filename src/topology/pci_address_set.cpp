@@ -105,7 +105,7 @@ void PciAddressSet::validate(const PciAddress& a, ConnectFlags flags, AddressOri
 
 PciAddress PciAddressSet::reserve(PciAddress a, ConnectFlags flags, AddressOrigin origin,
                                   const model::DeviceLabel& who) {
-    if (mode_ == Mode::Plan && a.bus >= buses_.size()) a = grow_to(a, flags, who);
+    if (mode_ == Mode::Plan && a.bus >= buses_.size()) a = grow_to(a, flags, who, true);
     validate(a, flags, origin, who);
     PciBus& bus = buses_[a.bus];
     std::uint8_t bit = static_cast<std::uint8_t>(1u << a.function);
@@ -159,7 +159,7 @@ PciAddress PciAddressSet::allocate(ConnectFlags flags, std::optional<unsigned> f
     if (!found) {
         if (mode_ == Mode::Commit) fail(ErrorKind::Exhausted, who(), "no more available PCI slots");
         PciAddress first_new{0, static_cast<unsigned>(buses_.size()), 0, function.value_or(0)};
-        found = grow_to(first_new, flags, who);
+        found = grow_to(first_new, flags, who, false);
         found->slot = buses_[found->bus].min_slot;
     }
     return reserve(*found, flags, AddressOrigin::Chosen, who);
@@ -167,7 +167,8 @@ PciAddress PciAddressSet::allocate(ConnectFlags flags, std::optional<unsigned> f
 
 // Growth (spec §5.6): the flags of the device that found no room decide
 // which controllers are added.
-PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const model::DeviceLabel& who) {
+PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const model::DeviceLabel& who,
+                                  bool named_by_address) {
     unsigned add = a.bus + 1 - static_cast<unsigned>(buses_.size());
     const ControllerRule* bulk = nullptr;
     bool need_bridge_pair = false;
@@ -195,6 +196,7 @@ PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const model:
     }
     unsigned next = static_cast<unsigned>(buses_.size());
     const unsigned end = next + add;
+    const PciGrowth growth{who, flags, named_by_address};
     if (need_bridge_pair) {
         const ControllerRule& port = *controller_rule("pcie-root-port");
         set_bus(next, port, true);
@@ -202,9 +204,13 @@ PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const model:
         // spare-port reservation cannot take it.
         buses_[next].accepts = Connect::PcieToPciBridge;
         set_bus(next + 1, *controller_rule("pcie-to-pci-bridge"), true);
+        buses_[next].grown_for = buses_[next + 1].grown_for = growth;
         next += 2;
     }
-    for (; next < end; ++next) set_bus(next, *bulk, true);
+    for (; next < end; ++next) {
+        set_bus(next, *bulk, true);
+        buses_[next].grown_for = growth;
+    }
     return a;
 }
 

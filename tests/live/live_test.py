@@ -6,7 +6,7 @@ no host resources) with two QMP monitors: one for guestaddr, one for this
 test, which plays the guest where QEMU needs one (it writes the ACPI PCI
 hotplug eject register, as a guest OS would, so that an unplug completes).
 
-Usage: live_test.py GUESTADDR [SHARED_DIR]. Exits 77 (skipped) without QEMU.
+Usage: live_test.py GUESTADDR [CONFORMANCE_DIR]. Exits 77 (skipped) without QEMU.
 """
 
 import json
@@ -20,10 +20,12 @@ import threading
 import time
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance"))
+import domain_compare  # noqa: E402
+
 QEMU = "/usr/bin/qemu-system-x86_64"
 GUESTADDR = sys.argv.pop(1) if len(sys.argv) > 1 else "guestaddr"
-SHARED = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared")
-ADDRDIFF = os.path.join(SHARED, "tools", "addrdiff.py")
+CONFORMANCE = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "corpora", "conformance")
 
 # The guests here run on the host's QEMU 7.2, under libvirt 9.0's rules (the stamp keeps them).
 RULES_7_2 = ("--libvirt", "9.0", "--qemu", "7.2")
@@ -38,8 +40,12 @@ RULES_PIN = ["--libvirt", "9.0", "--qemu", "7.2"]
 
 
 def pinned(args):
+    """libvirt 9.0 + QEMU 7.2 for what the arguments do not name themselves."""
     args = list(args)
-    return [args[0], *RULES_PIN, *args[1:]] if args and args[0] in ("assign", "validate", "argv", "attach", "detach") else args
+    if not args or args[0] not in ("assign", "validate", "argv", "attach", "detach"):
+        return args
+    pin = [a for flag, value in zip(RULES_PIN[::2], RULES_PIN[1::2]) if flag not in args for a in (flag, value)]
+    return [args[0], *pin, *args[1:]]
 
 
 def guestaddr(*args, check=True):
@@ -129,14 +135,14 @@ class Guest:
 
 
 def corpus_cases(step):
-    root = os.path.join(SHARED, "conformance", "generated-x86")
+    root = os.path.join(CONFORMANCE, "generated-x86")
     names = sorted(n for n in os.listdir(root) if os.path.isfile(os.path.join(root, n, "expected-argv.txt")))
     return [os.path.join(root, n, "input.xml") for n in names[::step]]
 
 
 def addresses_differ(before, after):
-    r = subprocess.run([sys.executable, ADDRDIFF, before, after], capture_output=True, text=True)
-    return [line for line in r.stdout.splitlines() if line.startswith(("ADDRESS", "DIFF", "MISSING"))]
+    """What moved or went away between two definitions (an added device is not a move)."""
+    return [line for line in domain_compare.compare_files(before, after) if not line.endswith(": extra")]
 
 
 GUEST = """<domain type='qemu'><name>{name}</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>
@@ -184,18 +190,18 @@ class Live(unittest.TestCase):
         source = self.path(f"{machine}-in.xml", GUEST.format(name=f"live-{machine}", machine=machine,
                                                              controllers=controllers))
         assigned = self.path(f"{machine}.xml")
-        guestaddr("assign", source, "-o", assigned, *RULES_7_2)
+        guestaddr("assign", source, "-o", assigned)
         return assigned
 
     def test_corpus_guests_start_where_the_definition_says(self):
-        if not os.path.isdir(os.path.join(SHARED, "conformance")):
-            self.skipTest("no shared corpus")
+        if not os.path.isdir(CONFORMANCE):
+            self.skipTest("no conformance corpus")
         verified, refused_by_qemu = 0, []
         for case in corpus_cases(10):
             name = os.path.basename(os.path.dirname(case))
             with self.subTest(case=name):
                 definition = self.path("case.xml")
-                guestaddr("assign", case, "-o", definition, *RULES_7_2)
+                guestaddr("assign", case, "-o", definition)
                 try:
                     guest = self.start(definition, "case")
                 except (OSError, EOFError):
@@ -206,10 +212,27 @@ class Live(unittest.TestCase):
                     continue
                 r = guestaddr("verify", definition, "--qmp", guest.tool_socket, check=False)
                 self.assertEqual(r.returncode, 0, r.stderr)
+                if verified == 0:
+                    self.check_verify_json(definition, guest)
                 verified += 1
                 guest.stop()
         print(f"verified {verified} corpus guests; QEMU refused {len(refused_by_qemu)}: {refused_by_qemu}")
         self.assertGreaterEqual(verified, 10)
+
+    def check_verify_json(self, definition, guest):
+        r = guestaddr("verify", definition, "--qmp", guest.tool_socket, "--json", check=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout), {"schema": "guestaddr/verify/1", "matches": True, "differences": []})
+        # A NIC in the definition only (attached to the file, not to QEMU).
+        nic = self.path("verify-nic.xml", "<interface type='user'><mac address='52:54:00:aa:bb:01'/>"
+                                          "<model type='virtio'/></interface>")
+        more = self.path("verify-more.xml", guestaddr("attach", definition, nic).stdout)
+        r = guestaddr("verify", more, "--qmp", guest.tool_socket, "--json", check=False)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        doc = json.loads(r.stdout)
+        self.assertFalse(doc["matches"])
+        # (with any controller the NIC needed added beside it)
+        self.assertIn("interface 52:54:00:aa:bb:01", [d["device"] for d in doc["differences"]], doc)
 
     def live_sequence(self, machine):
         definition = self.guest_definition(machine)
@@ -236,7 +259,7 @@ class Live(unittest.TestCase):
                     player.join()
                 r = guestaddr("verify", definition, "--qmp", guest.tool_socket, check=False)
                 self.assertEqual(r.returncode, 0, f"after detaching {name}: {r.stderr}")
-                remaining = [line for line in addresses_differ(before, definition) if not line.startswith("MISSING")]
+                remaining = [line for line in addresses_differ(before, definition) if not line.endswith(": missing")]
                 self.assertEqual(remaining, [], f"detach {name} moved a device")
         return definition, guest
 
