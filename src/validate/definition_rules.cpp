@@ -223,6 +223,16 @@ void check_single_instances(const Domain& domain, const MachineProfile& machine,
     std::vector<std::size_t> watchdogs = domain.of_class(DeviceClass::Watchdog);
     if (watchdogs.size() > 1 && !machine.rules().several_watchdogs)
         report(errors, domain, watchdogs[1], ErrorKind::Unsupported, "only a single watchdog device is supported");
+    // Where several are allowed, each model is there once at most.
+    if (machine.rules().several_watchdogs)
+        for (std::size_t n = 1; n < watchdogs.size(); ++n)
+            for (std::size_t m = 0; m < n; ++m)
+                if (domain.devices[watchdogs[n]].model == domain.devices[watchdogs[m]].model) {
+                    report(errors, domain, watchdogs[n], ErrorKind::Unsupported,
+                           fmt::format("a domain can have only one watchdog of model '{}'",
+                                       domain.devices[watchdogs[n]].model.view()));
+                    break;
+                }
     // s390x has watchdogs of its own (s390x_rules.cpp).
     for (std::size_t i : watchdogs) {
         const Device& w = domain.devices[i];
