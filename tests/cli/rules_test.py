@@ -95,6 +95,37 @@ with tempfile.TemporaryDirectory() as tmp:
     except (ValueError, KeyError, IndexError):
         ok = False
     check("upgrade-check --json, a refusal", ok, r.stdout)
+    # A folder, as /etc/libvirt/qemu: its *.xml in name order, nothing else.
+    etc = os.path.join(tmp, "etc-libvirt-qemu")
+    os.makedirs(os.path.join(etc, "autostart"))
+    for name, path in (("a-stamped.xml", old), ("b-new.xml", src), ("c-empty-usb.xml", empty_usb)):
+        with open(path) as f:
+            write(etc, name, f.read())
+    write(etc, "notes.txt", "not a definition")
+    r = run("upgrade-check", "--libvirt", "11.3", "--qemu", "10.0", etc)
+    lines = r.stdout.splitlines()
+    check("upgrade-check of a folder: one verdict per definition, a summary, exit 1",
+          r.returncode == 1 and len([l for l in lines if l.startswith(etc)]) == 3
+          and lines[0] == os.path.join(etc, "a-stamped.xml") + ": ok, no guest-visible change"
+          and any(l.startswith(os.path.join(etc, "c-empty-usb.xml") + ": REFUSED: ") for l in lines)
+          and lines[-1] == "3 definitions for libvirt 11.3 + QEMU 10.0: 1 unchanged, 1 changed, 1 refused", r.stdout)
+    r = run("upgrade-check", "--libvirt", "11.3", "--qemu", "10.0", "--json", etc)
+    try:
+        j = json.loads(r.stdout)
+        ok = r.returncode == 1 and [os.path.basename(d["path"]) for d in j["definitions"]] == \
+            ["a-stamped.xml", "b-new.xml", "c-empty-usb.xml"] and [d["accepted"] for d in j["definitions"]] == \
+            [True, True, False] and j["definitions"][0]["changes"] == [] and j["libvirt"] == "11.3" and j["qemu"] == "10.0"
+    except (ValueError, KeyError, IndexError):
+        ok = False
+    check("upgrade-check --json of a folder", ok, r.stdout)
+    os.remove(os.path.join(etc, "b-new.xml"))
+    os.remove(os.path.join(etc, "c-empty-usb.xml"))
+    r = run("upgrade-check", "--libvirt", "11.3", "--qemu", "10.0", etc)
+    check("upgrade-check: every definition accepted unchanged is exit 0", r.returncode == 0
+          and r.stdout.endswith("1 definitions for libvirt 11.3 + QEMU 10.0: 1 unchanged, 0 changed, 0 refused\n"), r.stdout)
+    r = run("upgrade-check", "--libvirt", "11.3", "--qemu", "10.0", os.path.join(tmp, "missing.xml"))
+    check("upgrade-check: a definition that cannot be read is refused", r.returncode == 1 and "REFUSED" in r.stdout,
+          r.stdout + r.stderr)
 
 # Defaults from the host, with controlled emulators: a folder standing for
 # the host's PATH holds wrappers of a known QEMU (and a libvirtd that prints
