@@ -112,16 +112,21 @@ def main():
     with tempfile.TemporaryDirectory() as workdir:
         env = dict(os.environ, XDG_CACHE_HOME=workdir)
         ok = True
+        missing = []
         for version in ("7.2", "10.0"):
             if not os.access(BINARIES[version]["x86_64"], os.X_OK):
                 print(f"QEMU {version} is not installed (tests/qemu/install-qemu-10.sh): not compared")
-                ok = False
+                missing.append(version)
                 continue
             same, differ = compare(version, cases, env)
             ok = ok and same > 0 and not differ
         ok = count_starts(env, workdir) and ok
         if os.access(QEMU_10_NOSPICE, os.X_OK):
             ok = nospice_refusals(env, workdir) and ok
+    if ok and missing:
+        print(f"skipped: QEMU {', '.join(missing)} not installed (run tests/qemu/install-qemu-10.sh as root); "
+              "what could run passed")
+        return 77
     return 0 if ok else 1
 
 
