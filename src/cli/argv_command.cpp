@@ -16,7 +16,7 @@ struct ArgvArgs {
 // comes out of it unchanged and an incomplete one gets libvirt's addresses:
 // the command line always has every device placed.
 int run_argv(const ArgvArgs& args) {
-    auto parsed = load_x86_guest(args.input, "the QEMU command line");
+    auto parsed = load_runtime_guest(args.input, "the QEMU command line");
     if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()));
     auto assigned = assign(std::move(*parsed));
     if (!assigned) return report(assigned.errors(), kInvalidDefinition);

@@ -86,9 +86,43 @@ Json qom_get(QmpClient& qemu, const std::string& id, const char* property) {
     return qemu.execute("qom-get", Json{{"path", "/machine/peripheral/" + id}, {"property", property}});
 }
 
-void check_device(QmpClient& qemu, const Json& device, const std::string& who, std::vector<Difference>& out) {
+// The placement properties QOM reports as the command line gives them:
+// the devices' own (drive units, ports, chassis), a CCW device number
+// ("fe.0.000a"), a spapr-vio register, a pSeries PHB's index, a zPCI
+// device's uid, fid and target.
+constexpr const char* kQomPlacement[]{"port", "nr", "scsi-id", "lun", "channel", "unit", "chassis", "chassis_nr",
+                                      "devno", "reg", "index", "uid", "fid", "target"};
+
+// The bus a device without a bus property must sit on: QEMU picks the
+// transport (virtio-mmio) or there is one bus of its kind (the channel
+// subsystem, spapr-vio); its QOM name starts with this.
+struct ImpliedBus {
+    std::string_view placement;  // the -device property that places it ("" = none at all)
+    std::string_view bus_prefix;
+};
+constexpr ImpliedBus kImpliedBuses[]{{"devno", "virtual-css"}, {"reg", "spapr-vio"}};
+
+bool has_placement(const Json& device) {
+    if (device.contains("bus")) return true;
+    for (const char* property : kQomPlacement)
+        if (device.contains(property)) return true;
+    return false;
+}
+
+void check_property(QmpClient& qemu, const Json& device, const std::string& id, const char* property,
+                    const std::string& who, std::vector<Difference>& out) {
+    const std::string actual = as_text(qom_get(qemu, id, property));
+    const std::string wanted = as_text(device[property]);
+    if (actual != wanted)
+        out.push_back({who, fmt::format("{} is {} in QEMU, {} in the definition", property, actual, wanted)});
+}
+
+// `mmio_bus`: the device has no placement property but the definition puts
+// it on virtio-mmio, which QEMU's bus name shows.
+void check_device(QmpClient& qemu, const Json& device, bool mmio_bus, const std::string& who,
+                  std::vector<Difference>& out) {
     const std::string id = device.value("id", "");
-    if (id.empty() || !device.contains("bus")) return;
+    if (id.empty() || (!has_placement(device) && !mmio_bus)) return;
     Json bus;
     try {
         bus = qom_get(qemu, id, "parent_bus");
@@ -96,9 +130,17 @@ void check_device(QmpClient& qemu, const Json& device, const std::string& who, s
         out.push_back({who, fmt::format("QEMU has no device '{}' ({})", id, f.error().message)});
         return;
     }
-    const std::string expected_bus = device["bus"].get<std::string>();
-    if (!bus.is_string() || last_path_element(bus.get<std::string>()) != expected_bus)
-        out.push_back({who, fmt::format("on bus {} in QEMU, {} in the definition", bus.dump(), expected_bus)});
+    const std::string bus_name = bus.is_string() ? last_path_element(bus.get<std::string>()) : bus.dump();
+    if (device.contains("bus")) {
+        const std::string expected_bus = device["bus"].get<std::string>();
+        if (bus_name != expected_bus)
+            out.push_back({who, fmt::format("on bus {} in QEMU, {} in the definition", bus.dump(), expected_bus)});
+    } else if (mmio_bus && !bus_name.starts_with("virtio-mmio-bus")) {
+        out.push_back({who, fmt::format("on bus {} in QEMU, on virtio-mmio in the definition", bus.dump())});
+    }
+    for (const ImpliedBus& implied : kImpliedBuses)
+        if (!device.contains("bus") && device.contains(implied.placement) && !bus_name.starts_with(implied.bus_prefix))
+            out.push_back({who, fmt::format("on bus {} in QEMU, on {} in the definition", bus.dump(), implied.bus_prefix)});
     if (device.contains("addr")) {
         const Json addr = qom_get(qemu, id, "addr");
         const unsigned expected = devfn(device["addr"].get<std::string>());
@@ -106,13 +148,23 @@ void check_device(QmpClient& qemu, const Json& device, const std::string& who, s
             out.push_back({who, fmt::format("at devfn {} in QEMU, {:#x} ({}) in the definition", addr.dump(), expected,
                                             device["addr"].get<std::string>())});
     }
-    for (const char* property : {"port", "nr", "scsi-id", "lun", "channel", "unit", "chassis", "chassis_nr"}) {
-        if (!device.contains(property)) continue;
-        const std::string actual = as_text(qom_get(qemu, id, property));
-        const std::string wanted = as_text(device[property]);
-        if (actual != wanted)
-            out.push_back({who, fmt::format("{} is {} in QEMU, {} in the definition", property, actual, wanted)});
-    }
+    for (const char* property : kQomPlacement)
+        if (device.contains(property)) check_property(qemu, device, id, property, who, out);
+}
+
+// Why a device the definition places has nothing verify can read back, or
+// "" when it has.
+std::string unchecked_reason(const model::Device& d, const qemu::DeviceOptions& options) {
+    if (std::holds_alternative<std::monostate>(d.address)) return {};
+    const bool mmio = address_type_name(d.address) == "virtio-mmio";
+    for (const Json& device : options.devices)
+        if (device.contains("id") && (has_placement(device) || mmio)) return {};
+    if (options.devices.empty())
+        return fmt::format("no -device of its own (built into the machine, or a machine option): its {} address is "
+                           "QEMU's fixed one and QMP does not name it",
+                           address_type_name(d.address));
+    return fmt::format("its {} address is not a property of its QEMU device, which QMP cannot show",
+                       address_type_name(d.address));
 }
 
 // Block node names number the disks of a whole command line, so a disk
@@ -190,13 +242,23 @@ void unplug(QmpClient& qemu, const Definition& definition, std::size_t index, qe
     remove_quietly(qemu, backends_of_device);
 }
 
-std::vector<Difference> differences(QmpClient& qemu, const Definition& definition) {
-    std::vector<Difference> out;
-    for (std::size_t i = 0; i < definition.domain().devices.size(); ++i) {
+Verdict check(QmpClient& qemu, const Definition& definition) {
+    Verdict verdict;
+    const model::Domain& domain = definition.domain();
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const qemu::DeviceOptions options = qemu::device_options(definition, i, qemu::Backends::Stub);
-        for (const Json& device : options.devices) check_device(qemu, device, definition.domain().describe(i), out);
+        const bool mmio = address_type_name(domain.devices[i].address) == "virtio-mmio";
+        for (const Json& device : options.devices)
+            check_device(qemu, device, mmio, domain.describe(i), verdict.differences);
+        if (domain.devices[i].discarded) continue;
+        if (std::string reason = unchecked_reason(domain.devices[i], options); !reason.empty())
+            verdict.unchecked.push_back({domain.describe(i), std::move(reason)});
     }
-    return out;
+    return verdict;
+}
+
+std::vector<Difference> differences(QmpClient& qemu, const Definition& definition) {
+    return check(qemu, definition).differences;
 }
 
 }  // namespace guestaddr::qmp
