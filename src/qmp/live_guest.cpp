@@ -91,7 +91,7 @@ Json qom_get(QmpClient& qemu, const std::string& id, const char* property) {
 // ("fe.0.000a"), a spapr-vio register, a pSeries PHB's index, a zPCI
 // device's uid, fid and target.
 constexpr const char* kQomPlacement[]{"port", "nr", "scsi-id", "lun", "channel", "unit", "chassis", "chassis_nr",
-                                      "devno", "reg", "index", "uid", "fid", "target"};
+                                      "devno", "reg", "index", "uid", "fid", "target", "slot"};
 
 // The bus a device without a bus property must sit on: QEMU picks the
 // transport (virtio-mmio) or there is one bus of its kind (the channel
@@ -141,7 +141,9 @@ void check_device(QmpClient& qemu, const Json& device, bool mmio_bus, const std:
     for (const ImpliedBus& implied : kImpliedBuses)
         if (!device.contains("bus") && device.contains(implied.placement) && !bus_name.starts_with(implied.bus_prefix))
             out.push_back({who, fmt::format("on bus {} in QEMU, on {} in the definition", bus.dump(), implied.bus_prefix)});
-    if (device.contains("addr")) {
+    if (device.contains("addr") && device["addr"].is_number()) {  // a DIMM's base address
+        check_property(qemu, device, id, "addr", who, out);
+    } else if (device.contains("addr")) {
         const Json addr = qom_get(qemu, id, "addr");
         const unsigned expected = devfn(device["addr"].get<std::string>());
         if (!addr.is_number() || addr.get<unsigned>() != expected)
@@ -160,8 +162,8 @@ std::string unchecked_reason(const model::Device& d, const qemu::DeviceOptions& 
     for (const Json& device : options.devices)
         if (device.contains("id") && (has_placement(device) || mmio)) return {};
     if (options.devices.empty())
-        return fmt::format("no -device of its own (built into the machine, or a machine option): its {} address is "
-                           "QEMU's fixed one and QMP does not name it",
+        return fmt::format("no -device of its own (the machine builds it in, set by a machine option if at all): "
+                           "QMP gives it no id to read its {} address back by",
                            address_type_name(d.address));
     return fmt::format("its {} address is not a property of its QEMU device, which QMP cannot show",
                        address_type_name(d.address));
