@@ -244,14 +244,86 @@ void unplug(QmpClient& qemu, const Definition& definition, std::size_t index, qe
     remove_quietly(qemu, backends_of_device);
 }
 
+// What query-pci shows of QEMU's PCI root buses: each function by qdev id,
+// with the root bus (its place in the list) and slot and function. Under -S
+// the firmware has numbered no bridge yet, so only the root buses' own
+// functions are there where they are; a pSeries lists every PHB as bus 0.
+struct RootFunction {
+    std::size_t root;
+    unsigned slot;
+    unsigned function;
+};
+
+std::map<std::string, RootFunction> root_functions(QmpClient& qemu) {
+    std::map<std::string, RootFunction> out;
+    const Json buses = qemu.execute("query-pci", Json::object());
+    if (!buses.is_array()) return out;
+    for (std::size_t root = 0; root < buses.size(); ++root) {
+        const auto devices = buses[root].find("devices");
+        if (devices == buses[root].end() || !devices->is_array()) continue;
+        for (const Json& f : *devices)
+            if (f.contains("qdev_id") && f["qdev_id"].is_string() && !f["qdev_id"].get<std::string>().empty())
+                out[f["qdev_id"].get<std::string>()] = {root, f.value("slot", 0u), f.value("function", 0u)};
+    }
+    return out;
+}
+
+// Each device the definition puts straight on a PCI root bus (pci-root,
+// pcie-root, a pSeries PHB) must be in query-pci at its slot and function,
+// and the devices of one root bus on the same one.
+class RootBusCheck {
+public:
+    RootBusCheck(QmpClient& qemu, const model::Domain& domain) : domain_(domain) {
+        try {
+            functions_ = root_functions(qemu);
+            available_ = true;
+        } catch (const Failure&) {
+            // No PCI at all (or no query-pci): QOM's answer stands alone.
+        }
+    }
+
+    void check(std::size_t index, const Json& device, std::vector<Difference>& out) {
+        const PciAddress* a = domain_.devices[index].pci();
+        if (!available_ || a == nullptr || !device.contains("addr") || !device["addr"].is_string() || !device.contains("id"))
+            return;
+        const model::Device* bus = domain_.find_controller("pci", a->bus);
+        if (bus == nullptr || (bus->model != "pci-root" && bus->model != "pcie-root")) return;
+        const std::string who = domain_.describe(index);
+        const auto f = functions_.find(device["id"].get<std::string>());
+        if (f == functions_.end()) {
+            out.push_back({who, fmt::format("query-pci lists no function '{}' on a PCI root bus",
+                                            device["id"].get<std::string>())});
+            return;
+        }
+        if (f->second.slot != a->slot || f->second.function != a->function)
+            out.push_back({who, fmt::format("query-pci has it at slot {:#x} function {}, the definition at {}",
+                                            f->second.slot, f->second.function, pci_addr_text(*a))});
+        const auto [root, inserted] = roots_.emplace(a->bus, f->second.root);
+        if (!inserted && root->second != f->second.root)
+            out.push_back({who, fmt::format("query-pci lists it on another PCI root bus than the other devices of "
+                                            "PCI controller {}", a->bus)});
+    }
+
+private:
+    static std::string pci_addr_text(const PciAddress& a) { return fmt::format("slot {:#x} function {}", a.slot, a.function); }
+
+    const model::Domain& domain_;
+    std::map<std::string, RootFunction> functions_;
+    std::map<unsigned, std::size_t> roots_;  // controller index -> query-pci root
+    bool available_ = false;
+};
+
 Verdict check(QmpClient& qemu, const Definition& definition) {
     Verdict verdict;
     const model::Domain& domain = definition.domain();
+    RootBusCheck roots(qemu, domain);
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const qemu::DeviceOptions options = qemu::device_options(definition, i, qemu::Backends::Stub);
         const bool mmio = address_type_name(domain.devices[i].address) == "virtio-mmio";
-        for (const Json& device : options.devices)
+        for (const Json& device : options.devices) {
             check_device(qemu, device, mmio, domain.describe(i), verdict.differences);
+            roots.check(i, device, verdict.differences);
+        }
         if (domain.devices[i].discarded) continue;
         if (std::string reason = unchecked_reason(domain.devices[i], options); !reason.empty())
             verdict.unchecked.push_back({domain.describe(i), std::move(reason)});

@@ -42,6 +42,8 @@ std::vector<Difference> differences(QmpClient& qemu, const Definition& definitio
 // CCW device numbers, spapr-vio registers, PHB indexes and zPCI ids from
 // their qom-get properties; virtio-mmio devices are checked to be on a
 // virtio-mmio bus (QEMU chooses which, as libvirt's address names none).
+// The devices on PCI root buses are also looked up in query-pci, the
+// guest-visible config space: slot, function, and which root bus.
 struct Verdict {
     std::vector<Difference> differences;
     std::vector<Difference> unchecked;

@@ -337,6 +337,31 @@ class ArchLive(unittest.TestCase):
         self.assertEqual(status, "completed", open(destination.log_path).read())
         self.verify(definition, destination, "after migration")
 
+    def test_verify_names_a_device_that_is_not_where_the_definition_says(self):
+        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
+        definition = self.path("guest.xml")
+        guestaddr("assign", source, "-o", definition)
+        guest = self.start(definition, "guest")
+        # The same definition with the first NIC one place further on.
+        root = ET.parse(definition).getroot()
+        address = root.find("devices/interface/address")
+        expected = {"pci": ["devfn"], "ccw": ["devno"]}[address.get("type")]
+        if address.get("type") == "pci":
+            address.set("slot", hex(int(address.get("slot"), 0) + 1))
+            bus = address.get("bus")
+            if int(bus, 0) == 0 or ARCH == "ppc64":  # a root bus: the guest-visible config space says so too
+                expected.append("query-pci")
+        else:
+            address.set("devno", hex(int(address.get("devno"), 0) + 0x10))
+        moved = self.path("moved.xml")
+        ET.ElementTree(root).write(moved)
+        r = guestaddr("verify", moved, "--qmp", guest.tool_socket, "--json", check=False)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        messages = [d["message"] for d in json.loads(r.stdout)["differences"]
+                    if d["device"] == "interface 52:54:00:00:00:01"]
+        for word in expected:
+            self.assertTrue(any(word in m for m in messages), (word, messages))
+
     def test_what_qemu_does_not_hotplug_is_refused_and_nothing_changes(self):
         if not REFUSED[ARCH]:
             self.skipTest(f"QEMU 7.2 hot-plugs every bus guestaddr places on for {ARCH}")
