@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "qemu/command_line.hpp"
+#include "qemu/start_limits.hpp"
 
 namespace guestaddr::cli {
 namespace {
@@ -10,6 +11,7 @@ namespace {
 struct ArgvArgs {
     std::string input;
     bool stub_backends = false;
+    bool allow_unstartable = false;
 };
 
 // assign() keeps every address already present, so a complete definition
@@ -20,6 +22,10 @@ int run_argv(const ArgvArgs& args) {
     if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()));
     auto assigned = assign(std::move(*parsed));
     if (!assigned) return report(assigned.errors(), kInvalidDefinition);
+    // A command line QEMU cannot start is refused, with the reason, rather
+    // than printed for QEMU to refuse in its own words.
+    if (std::vector<Error> errors = qemu::unstartable(*assigned); !errors.empty() && !args.allow_unstartable)
+        return report(errors, kInvalidDefinition);
     const auto backends = args.stub_backends ? qemu::Backends::Stub : qemu::Backends::Host;
     for (const std::string& line : qemu::command_line_text(*assigned, backends)) std::cout << line << '\n';
     return kSuccess;
@@ -33,6 +39,9 @@ Runner add_argv_command(CLI::App& app) {
     cmd->add_option("DOMAIN", args->input, "domain XML, or - for standard input")->required();
     cmd->add_flag("--stub-backends", args->stub_backends,
                   "replace every host resource by a null stand-in, so that QEMU starts on any machine");
+    cmd->add_flag("--allow-unstartable", args->allow_unstartable,
+                  "print libvirt's command line even for a definition QEMU 7.2 cannot start (e.g. a SATA unit past "
+                  "the controller's ports), as libvirt 9.0 would run it");
     return [cmd, args] { return cmd->parsed() ? run_argv(*args) : -1; };
 }
 

@@ -160,6 +160,22 @@ class Cli(unittest.TestCase):
             with open(domain) as f:
                 self.assertEqual(f.read(), guest, what)
 
+    def test_argv_refuses_a_sata_unit_qemu_has_no_bus_for(self):
+        # libvirt 9.0 accepts SATA unit 6, and writes bus 'ide.6' that QEMU's
+        # 6-port AHCI does not have (generated-x86/x86_64-s1001-0013).
+        guest = GOOD.replace("</devices>", "<disk type='file' device='cdrom'><target dev='sda' bus='sata'/>"
+                             "<address type='drive' controller='0' bus='0' target='0' unit='6'/></disk></devices>")
+        domain = self.path("sata6.xml", guest)
+        self.assertEqual(run("assign", domain).returncode, 0)  # as libvirt defines it
+        r = run("argv", domain, "--stub-backends")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertIn("disk 'sda': unit 6 is past the last port of its AHCI controller", r.stderr)
+        r = run("argv", domain, "--allow-unstartable")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"bus":"ide.6"', r.stdout)
+
     def test_usage_error_without_subcommand(self):
         self.assertNotEqual(run().returncode, 0)
 
