@@ -63,10 +63,17 @@ void remove_quietly(QmpClient& qemu, const std::vector<BackendCommands>& created
     }
 }
 
+// Devices written before the one a device's options are for, which come
+// and go with it: the zPCI device of an s390x PCI function.
+bool is_companion(const Json& device) { return device.value("driver", "") == "zpci"; }
+
 std::string device_id(const qemu::DeviceOptions& options, const std::string& who) {
-    if (options.devices.empty() || !options.devices.front().contains("id"))
-        throw Failure(Error{ErrorKind::Unsupported, who, "the device is built into QEMU and cannot be hot-plugged"});
-    return options.devices.front()["id"].get<std::string>();
+    for (const Json& device : options.devices) {
+        if (is_companion(device)) continue;
+        if (!device.contains("id")) break;
+        return device["id"].get<std::string>();
+    }
+    throw Failure(Error{ErrorKind::Unsupported, who, "the device is built into QEMU and cannot be hot-plugged"});
 }
 
 // "0x2.0x1" -> devfn 0x11, as QOM reports a PCI device's "addr".
@@ -220,7 +227,11 @@ void hotplug(QmpClient& qemu, const Definition& definition, std::size_t index, q
             qemu.execute(commands.add, commands.arguments);
             created.push_back(std::move(commands));
         }
-        for (const Json& device : options.devices) qemu.execute("device_add", device);
+        for (const Json& device : options.devices) {
+            qemu.execute("device_add", device);
+            if (is_companion(device))
+                created.push_back({"device_add", device, "device_del", {{"id", device.value("id", "")}}});
+        }
     } catch (const Failure& f) {
         remove_quietly(qemu, created);
         throw Failure(Error{f.error().kind, who, with_state_unknown(f.error(), "plugged in")});
@@ -236,6 +247,13 @@ void unplug(QmpClient& qemu, const Definition& definition, std::size_t index, qe
     try {
         qemu.execute("device_del", Json{{"id", id}});
         qemu.wait_event("DEVICE_DELETED", [&](const Json& e) { return names_device(e, id); }, timeout);
+        // Then what came with it (as libvirt takes the zPCI device out after the function).
+        for (const Json& device : options.devices) {
+            if (!is_companion(device)) continue;
+            const std::string companion = device.value("id", "");
+            qemu.execute("device_del", Json{{"id", companion}});
+            qemu.wait_event("DEVICE_DELETED", [&](const Json& e) { return names_device(e, companion); }, timeout);
+        }
     } catch (const Failure& f) {
         throw Failure(Error{f.error().kind, who, with_state_unknown(f.error(), "unplugged")});
     }

@@ -362,6 +362,28 @@ class ArchLive(unittest.TestCase):
         for word in expected:
             self.assertTrue(any(word in m for m in messages), (word, messages))
 
+    def test_s390x_zpci_hotplug_and_an_unplug_that_waits_for_the_guest(self):
+        if ARCH != "s390x":
+            self.skipTest("zPCI is s390x's")
+        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
+        definition = self.path("guest.xml")
+        guestaddr("assign", source, "-o", definition)
+        guest = self.start(definition, "guest")
+        nic = self.path("zpci-nic.xml", "<interface type='network'><mac address='52:54:00:cc:00:01'/><source network='default'/>"
+                                        "<model type='virtio'/><address type='pci'/></interface>")
+        guestaddr("attach", definition, nic, "--in-place", "--qmp", guest.tool_socket, "--stub-backends")
+        doc = self.verify(definition, guest, "after the zPCI attach")
+        self.assertIn("zpci1", guest.device_ids())  # the zPCI device, uid 1, beside the function
+        # QEMU 7.2 finishes a zPCI unplug only once the guest releases the
+        # function: with none running, detach gives up and keeps the file.
+        before = open(definition).read()
+        r = guestaddr("detach", definition, nic, "--in-place", "--qmp", guest.tool_socket, "--stub-backends",
+                      "--timeout", "1", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("interface 52:54:00:cc:00:01", r.stderr)
+        self.assertEqual(open(definition).read(), before)
+        self.assertEqual(doc["differences"], [])
+
     def test_what_qemu_does_not_hotplug_is_refused_and_nothing_changes(self):
         if not REFUSED[ARCH]:
             self.skipTest(f"QEMU 7.2 hot-plugs every bus guestaddr places on for {ARCH}")
