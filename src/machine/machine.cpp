@@ -22,6 +22,7 @@ constexpr EmulatorTable kEmulators[] = {
     qemu_7_2_x86,
     qemu_7_2_s390x,
     qemu_7_2_aarch64,
+    qemu_7_2_arm,
     qemu_7_2_ppc64,
 };
 

@@ -1,32 +1,41 @@
 #include "qemu/arch_profile.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace guestaddr::qemu {
 namespace {
 
 using machine::Chipset;
 
+constexpr Chipset kPcChipsets[]{Chipset::I440fx, Chipset::Q35, Chipset::Isapc, Chipset::Microvm};
+constexpr Chipset kArmVirt[]{Chipset::ArmVirt};
+constexpr Chipset kPseries[]{Chipset::Pseries};
+constexpr Chipset kS390Ccw[]{Chipset::S390Ccw};
+
 // libvirt 9.0 with QEMU 7.2, TCG. The chipsets not listed (the other ARM
 // boards, riscv64, armv7l) are addressed by `assign` but never started.
 constexpr std::array kArches{
     ArchProfile{"x86_64", "/usr/bin/qemu-system-x86_64",
-                {Chipset::I440fx, Chipset::Q35, Chipset::Isapc, Chipset::Microvm},
+                kPcChipsets,
                 "pc.ram", "qemu64", "", true, true, true},
     ArchProfile{"i686", "/usr/bin/qemu-system-i386",
-                {Chipset::I440fx, Chipset::Q35, Chipset::Isapc, Chipset::Microvm},
+                kPcChipsets,
                 "pc.ram", "qemu32", "", true, true, true},
     ArchProfile{"aarch64", "/usr/bin/qemu-system-aarch64",
-                {Chipset::ArmVirt, Chipset::ArmVirt, Chipset::ArmVirt, Chipset::ArmVirt},
+                kArmVirt,
                 "mach-virt.ram", "cortex-a15", ",gic-version=2", true, false, false},
+    // No ACPI on 32-bit ARM: no -no-acpi; libvirt writes the GIC version
+    // into <features> instead of -machine.
+    ArchProfile{"armv7l", "/usr/bin/qemu-system-arm", kArmVirt, "mach-virt.ram", "cortex-a15", "", false, false, false},
     ArchProfile{"ppc64", "/usr/bin/qemu-system-ppc64",
-                {Chipset::Pseries, Chipset::Pseries, Chipset::Pseries, Chipset::Pseries},
+                kPseries,
                 "ppc_spapr.ram", "POWER9", "", false, false, false},
     ArchProfile{"ppc64le", "/usr/bin/qemu-system-ppc64",
-                {Chipset::Pseries, Chipset::Pseries, Chipset::Pseries, Chipset::Pseries},
+                kPseries,
                 "ppc_spapr.ram", "POWER9", "", false, false, false},
     ArchProfile{"s390x", "/usr/bin/qemu-system-s390x",
-                {Chipset::S390Ccw, Chipset::S390Ccw, Chipset::S390Ccw, Chipset::S390Ccw},
+                kS390Ccw,
                 "s390.ram", "qemu", "", false, false, false},
 };
 
@@ -44,7 +53,7 @@ bool runtime_machine(const ArchProfile& profile, machine::Chipset chipset) {
 }
 
 std::string runtime_arches_text() {
-    return "x86_64 and i686 (pc, q35, isapc, microvm), aarch64 (virt), ppc64 and ppc64le (pseries), "
+    return "x86_64 and i686 (pc, q35, isapc, microvm), aarch64 and armv7l (virt), ppc64 and ppc64le (pseries), "
            "s390x (s390-ccw-virtio)";
 }
 

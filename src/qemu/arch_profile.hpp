@@ -3,7 +3,7 @@
 // data: one row per arch, chosen once from the definition and handed down.
 #pragma once
 
-#include <array>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -15,7 +15,7 @@ struct ArchProfile {
     std::string_view arch;      // libvirt's <type arch>
     std::string_view emulator;  // the binary libvirt 9.0 runs for it
     // The machine types (by chipset) the run-time commands are made for.
-    std::array<machine::Chipset, 4> chipsets;
+    std::span<const machine::Chipset> chipsets;
     std::string_view ram_id;       // the id of the guest RAM backend (-machine memory-backend=)
     std::string_view default_cpu;  // -cpu when <cpu> names no model
     std::string_view machine_extra;  // what libvirt adds to -machine under TCG
