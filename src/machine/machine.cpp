@@ -23,6 +23,7 @@ constexpr EmulatorTable kEmulators[] = {
     qemu_7_2_s390x,
     qemu_7_2_aarch64,
     qemu_7_2_arm,
+    qemu_7_2_riscv64,
     qemu_7_2_ppc64,
 };
 

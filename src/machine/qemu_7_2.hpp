@@ -34,6 +34,8 @@ const EmulatorCapabilities& qemu_7_2_s390x();
 const EmulatorCapabilities& qemu_7_2_aarch64();
 // qemu-system-arm 7.2 (armv7l guests; qemu_7_2_arm.cpp).
 const EmulatorCapabilities& qemu_7_2_arm();
+// qemu-system-riscv64 7.2 (qemu_7_2_riscv64.cpp).
+const EmulatorCapabilities& qemu_7_2_riscv64();
 // qemu-system-ppc64 7.2 (big and little endian guests): pseries only.
 const EmulatorCapabilities& qemu_7_2_ppc64();
 

@@ -12,6 +12,7 @@ constexpr Chipset kPcChipsets[]{Chipset::I440fx, Chipset::Q35, Chipset::Isapc, C
 constexpr Chipset kArmVirt[]{Chipset::ArmVirt};
 constexpr Chipset kPseries[]{Chipset::Pseries};
 constexpr Chipset kS390Ccw[]{Chipset::S390Ccw};
+constexpr Chipset kRiscvVirt[]{Chipset::RiscvVirt};
 
 // libvirt 9.0 with QEMU 7.2, TCG. The chipsets not listed (the other ARM
 // boards, riscv64, armv7l) are addressed by `assign` but never started.
@@ -28,6 +29,8 @@ constexpr std::array kArches{
     // No ACPI on 32-bit ARM: no -no-acpi; libvirt writes the GIC version
     // into <features> instead of -machine.
     ArchProfile{"armv7l", "/usr/bin/qemu-system-arm", kArmVirt, "mach-virt.ram", "cortex-a15", "", false, false, false},
+    // No -cpu (QEMU's default), a primary virtio video is virtio-vga.
+    ArchProfile{"riscv64", "/usr/bin/qemu-system-riscv64", kRiscvVirt, "riscv_virt_board.ram", "", "", false, false, true},
     ArchProfile{"ppc64", "/usr/bin/qemu-system-ppc64",
                 kPseries,
                 "ppc_spapr.ram", "POWER9", "", false, false, false},
@@ -53,7 +56,7 @@ bool runtime_machine(const ArchProfile& profile, machine::Chipset chipset) {
 }
 
 std::string runtime_arches_text() {
-    return "x86_64 and i686 (pc, q35, isapc, microvm), aarch64 and armv7l (virt), ppc64 and ppc64le (pseries), "
+    return "x86_64 and i686 (pc, q35, isapc, microvm), aarch64, armv7l and riscv64 (virt), ppc64 and ppc64le (pseries), "
            "s390x (s390-ccw-virtio)";
 }
 

@@ -17,7 +17,7 @@ struct ArchProfile {
     // The machine types (by chipset) the run-time commands are made for.
     std::span<const machine::Chipset> chipsets;
     std::string_view ram_id;       // the id of the guest RAM backend (-machine memory-backend=)
-    std::string_view default_cpu;  // -cpu when <cpu> names no model
+    std::string_view default_cpu;  // -cpu when <cpu> names no model ("": no -cpu)
     std::string_view machine_extra;  // what libvirt adds to -machine under TCG
     bool acpi_switch;     // -no-acpi when <features><acpi/> is absent
     bool pc_platform;     // PIIX4/ICH9 power management, the PIT, the HPET

@@ -223,8 +223,8 @@ void build_chardev_device(DeviceBuild& b) {
 }
 
 // Serial ports that are the board's own, not devices: libvirt connects them
-// with -serial (aarch64 virt's PL011).
-constexpr std::array<std::string_view, 1> kBoardSerials{"pl011"};
+// with -serial (ARM virt's PL011, riscv64 virt's 16550A).
+constexpr std::array<std::string_view, 2> kBoardSerials{"pl011", "16550a"};
 
 // isa-serial also takes the port number as its "index" (COM1 = 0).
 void build_serial(DeviceBuild& b) {

@@ -123,9 +123,9 @@ std::vector<Option> leading_options(const Source& source) {
                                     {"file", dir + "/master-key.aes"}}),
         text_option("-machine", machine_value(source)),
         text_option("-accel", source.domain.virt_type == "kvm" ? "kvm" : "tcg"),
-        text_option("-cpu", cpu_value(source)),
-        memory_option(source),
     };
+    if (std::string cpu = cpu_value(source); !cpu.empty()) out.push_back(text_option("-cpu", std::move(cpu)));
+    out.push_back(memory_option(source));
     if (!has_numa(source)) out.push_back(memory_backend(source, nullptr, std::string(source.arch.ram_id), memory_kib(source)));
     out.push_back(text_option("-overcommit", "mem-lock=off"));
     out.push_back(text_option("-smp", smp_value(source)));

@@ -115,6 +115,7 @@ class Cli(unittest.TestCase):
         ("ppc64", PSERIES, "machine='pseries-7.2'"),
         ("s390x", S390X, "<address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0000'/>"),
         ("armv7l", ARM.replace("arch='aarch64'", "arch='armv7l'"), "machine='virt-7.2'"),
+        ("riscv64", ARM.replace("arch='aarch64'", "arch='riscv64'"), "<memballoon model='virtio'>"),
     )
 
     def test_other_arches_are_assigned_and_validated(self):
@@ -132,7 +133,7 @@ class Cli(unittest.TestCase):
     # a row in src/qemu/arch_profile.cpp.
     UNSTARTED = (
         ("aarch64 machine vexpress-a15", ARM.replace("machine='virt'", "machine='vexpress-a15'")),
-        ("riscv64", ARM.replace("arch='aarch64'", "arch='riscv64'")),
+        ("riscv64 machine spike", ARM.replace("arch='aarch64' machine='virt'", "arch='riscv64' machine='spike'")),
         ("armv7l machine vexpress-a9", ARM.replace("arch='aarch64' machine='virt'", "arch='armv7l' machine='vexpress-a9'")),
     )
 
@@ -156,7 +157,7 @@ class Cli(unittest.TestCase):
                 self.assertEqual(r.stdout, "", args)
                 lines = r.stderr.strip().splitlines()
                 self.assertEqual(len(lines), 1, (args, r.stderr))
-                self.assertIn("is made for x86_64 and i686 (pc, q35, isapc, microvm), aarch64 and armv7l (virt), ppc64 and "
+                self.assertIn("is made for x86_64 and i686 (pc, q35, isapc, microvm), aarch64, armv7l and riscv64 (virt), ppc64 and "
                               "ppc64le (pseries), s390x (s390-ccw-virtio) guests, not for " + what, lines[0], args)
             with open(domain) as f:
                 self.assertEqual(f.read(), guest, what)
