@@ -23,15 +23,15 @@ struct Attachment {
 // definition and gives it an address. Every other device keeps its address.
 // Errors: malformed device XML, an address already taken, no room (Live: no
 // hot-pluggable room).
-Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug);
+GUESTADDR_API Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug);
 
 // The index of the device `device_xml` names: an interface by MAC, a disk by
 // target, a controller by type and index, otherwise by alias or address.
-Result<std::size_t> find_device(const Definition& definition, std::string_view device_xml);
+GUESTADDR_API Result<std::size_t> find_device(const Definition& definition, std::string_view device_xml);
 
 // Removes devices[index]. A controller that still has devices on it, or the
 // root bus, cannot be removed.
-Result<Definition> detach(Definition definition, std::size_t index);
+GUESTADDR_API Result<Definition> detach(Definition definition, std::size_t index);
 
 // Why the running guest could not take devices[index] being plugged in or
 // out live (a PCI device of a PC guest without ACPI: it would not see the
@@ -39,6 +39,6 @@ Result<Definition> detach(Definition definition, std::size_t index);
 // onto: virtio-mmio, pSeries spapr-vio, aarch64 virt's pcie.0); nothing
 // when it can. A Live attach
 // checks this itself; a live detach asks before unplugging.
-std::optional<Error> live_plug_refusal(const Definition& definition, std::size_t index);
+GUESTADDR_API std::optional<Error> live_plug_refusal(const Definition& definition, std::size_t index);
 
 }  // namespace guestaddr
