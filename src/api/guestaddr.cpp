@@ -2,6 +2,8 @@
 
 #include "api/definition_impl.hpp"
 #include "assign/pipeline.hpp"
+#include "rules/choice.hpp"
+#include "validate/guest_changes.hpp"
 #include "validate/validator.hpp"
 
 namespace guestaddr {
@@ -38,8 +40,24 @@ Result<Definition> parse_in_place(std::string text) {
     return parse_with([&](xml::Document& document) { return xml::read_domain_in_place(std::move(text), document); });
 }
 
+Result<RulesChoice> choose_rules(Definition& definition, const AssignOptions& options) {
+    try {
+        model::Domain& domain = definition.domain();
+        std::vector<std::string> reasons = rules::choose(domain, options);
+        return RulesChoice{std::string(domain.libvirt->version), domain.qemu, std::move(reasons)};
+    } catch (const Failure& f) {
+        return f.error();
+    }
+}
+
+Result<Definition> assign(Definition definition, const AssignOptions& options) {
+    if (auto chosen = choose_rules(definition, options); !chosen) return chosen.errors();
+    return assign(std::move(definition));
+}
+
 Result<Definition> assign(Definition definition) {
     try {
+        rules::follow_stamp(definition.domain());
         assigners::assign_all(definition.domain());
     } catch (const Failure& f) {
         return f.error();
@@ -47,7 +65,21 @@ Result<Definition> assign(Definition definition) {
     return definition;
 }
 
-std::vector<Error> validate(const Definition& definition) { return validation::check(definition.domain()); }
+std::vector<std::string> guest_visible_changes(const Definition& before, const Definition& after) {
+    return validation::guest_visible_changes(before.domain(), after.domain());
+}
+
+std::vector<Error> validate(const Definition& definition) {
+    const model::Domain& domain = definition.domain();
+    if (domain.rules_chosen) return validation::check(domain);
+    model::Domain chosen = domain;
+    try {
+        rules::follow_stamp(chosen);
+    } catch (const Failure& f) {
+        return {f.error()};
+    }
+    return validation::check(chosen);
+}
 
 std::string format(const Definition& definition) {
     return xml::write_domain(definition.impl().document, definition.impl().domain);

@@ -12,12 +12,14 @@
 #include "machine/device_defaults.hpp"
 #include "machine/implicit_devices.hpp"
 #include "machine/machine.hpp"
+#include "rules/choice.hpp"
 #include "validate/definition_rules.hpp"
 
 namespace guestaddr::assigners {
 
 void assign_all(model::Domain& domain) {
-    const machine::MachineProfile machine = machine::resolve_machine(domain.arch, domain.machine);
+    rules::follow_stamp(domain);  // nothing chosen yet (tree, explain, check-abi): the stamp's rules
+    const machine::MachineProfile machine = machine::resolve_machine(domain);
     domain.machine = machine.canonical;
     if (domain.arch.empty()) domain.arch = machine::kDefaultArch;
     machine::fill_device_defaults(domain, machine);

@@ -12,6 +12,7 @@ struct ArgvArgs {
     std::string input;
     bool stub_backends = false;
     bool allow_unstartable = false;
+    RulesFlags rules;
 };
 
 // assign() keeps every address already present, so a complete definition
@@ -20,6 +21,7 @@ struct ArgvArgs {
 int run_argv(const ArgvArgs& args) {
     auto parsed = load_runtime_guest(args.input, "the QEMU command line");
     if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()));
+    if (auto chosen = choose_rules(*parsed, args.rules); !chosen) return report(chosen.errors(), kInvalidDefinition);
     auto assigned = assign(std::move(*parsed));
     if (!assigned) return report(assigned.errors(), kInvalidDefinition);
     // A command line QEMU cannot start is refused, with the reason, rather
@@ -42,6 +44,7 @@ Runner add_argv_command(CLI::App& app) {
     cmd->add_flag("--allow-unstartable", args->allow_unstartable,
                   "print libvirt's command line even for a definition QEMU 7.2 cannot start (e.g. a SATA unit past "
                   "the controller's ports), as libvirt 9.0 would run it");
+    add_rules_flags(*cmd, args->rules);
     return [cmd, args] { return cmd->parsed() ? run_argv(*args) : -1; };
 }
 

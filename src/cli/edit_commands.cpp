@@ -18,6 +18,7 @@ struct EditArgs {
     std::string qmp_socket;
     bool stub_backends = false;
     double timeout_seconds = 10;
+    RulesFlags rules;
 
     std::chrono::milliseconds timeout() const {
         return std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
@@ -65,7 +66,9 @@ int run_edit(const EditArgs& args, const Edit& edit) {
     std::shared_ptr<EditLock> lock;
     if (args.in_place) lock = value_or_throw(EditLock::acquire(args.domain));
     const std::string device_xml = value_or_throw(read_input(args.device));
-    Definition edited = edit(value_or_throw(load_runtime_guest(args.domain, "attach and detach")), device_xml, args);
+    Definition loaded = value_or_throw(load_runtime_guest(args.domain, "attach and detach"));
+    value_or_throw(choose_rules(loaded, args.rules));
+    Definition edited = edit(std::move(loaded), device_xml, args);
     if (!args.in_place) {
         print(edited);
         return kSuccess;
@@ -83,6 +86,7 @@ Runner add_edit_command(CLI::App& app, const char* name, const char* help, Edit 
     cmd->add_option("--qmp", args->qmp_socket, "also plug the device into the QEMU whose QMP monitor listens here");
     cmd->add_flag("--stub-backends", args->stub_backends, "with --qmp: the QEMU runs with stubbed backends (argv --stub-backends)");
     cmd->add_option("--timeout", args->timeout_seconds, "with --qmp: seconds the whole exchange with QEMU may take (default 10)");
+    add_rules_flags(*cmd, args->rules);
     return [cmd, args, edit]() -> int {
         if (!cmd->parsed()) return -1;
         try {

@@ -18,7 +18,7 @@ Source make_source(const Definition& definition) {
     const model::Domain& domain = impl.domain;
     const ArchProfile* arch = arch_profile(domain.arch);
     if (arch == nullptr) arch = arch_profile(machine::kDefaultArch);
-    Source source{domain, machine::resolve_machine(domain.arch, domain.machine), *arch,
+    Source source{domain, machine::resolve_machine(domain), *arch,
                   xml::copy_header(impl.document), {}, {}, {}, domain.controllers_by_index()};
     source.elements.reserve(domain.devices.size());
     for (const model::Device& d : domain.devices)

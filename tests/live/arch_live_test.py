@@ -35,6 +35,7 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance"))
 import domain_compare  # noqa: E402
+from rules_pin import pinned  # noqa: E402
 
 GUESTADDR = sys.argv.pop(1) if len(sys.argv) > 1 else "guestaddr"
 CONFORMANCE = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "corpora", "conformance")
@@ -113,7 +114,7 @@ PROJECT_CASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 
 
 def guestaddr(*args, check=True):
-    r = subprocess.run([GUESTADDR, *args], capture_output=True, text=True, timeout=120)
+    r = subprocess.run([GUESTADDR, *pinned(args)], capture_output=True, text=True, timeout=120)
     if check and r.returncode != 0:
         raise AssertionError(f"guestaddr {' '.join(args)} failed ({r.returncode}): {r.stderr}")
     return r

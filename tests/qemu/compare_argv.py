@@ -91,7 +91,7 @@ def as_domxml_to_native(assigned_xml):
 def run_case(guestaddr, case):
     with open(os.path.join(case, "expected-argv.txt"), encoding="utf-8") as f:
         expected = devices(f.read().splitlines())
-    assigned = subprocess.run([guestaddr, "assign", os.path.join(case, "input.xml")],
+    assigned = subprocess.run([guestaddr, "assign", "--libvirt", "9.0", "--qemu", "7.2", os.path.join(case, "input.xml")],
                               capture_output=True, text=True, timeout=120)
     if assigned.returncode != 0:
         return case, [f"guestaddr assign exited {assigned.returncode}: {assigned.stderr.strip()[:300]}"]
@@ -100,7 +100,7 @@ def run_case(guestaddr, case):
         f.flush()
         # libvirt writes a command line even for what QEMU cannot start
         # (argv refuses those unless asked): it is compared all the same.
-        result = subprocess.run([guestaddr, "argv", f.name, "--allow-unstartable"], capture_output=True, text=True,
+        result = subprocess.run([guestaddr, "argv", "--libvirt", "9.0", "--qemu", "7.2", f.name, "--allow-unstartable"], capture_output=True, text=True,
                                 timeout=120)
     if result.returncode != 0:
         return case, [f"guestaddr argv exited {result.returncode}: {result.stderr.strip()[:300]}"]
