@@ -36,7 +36,7 @@ install(FILES ${PROJECT_BINARY_DIR}/guestaddr.pc DESTINATION ${GUESTADDR_PKGCONF
 
 # Man pages: help2man (Debian help2man, a small Perl script) turns the
 # command's own --help of each subcommand into a page, so that the pages say
-# what the program says.
+# what the program says, with the README's examples.
 option(GUESTADDR_BUILD_MAN "Build and install the man pages (needs help2man)" ON)
 if(GUESTADDR_BUILD_MAN)
   find_program(HELP2MAN help2man)
@@ -46,8 +46,8 @@ if(GUESTADDR_BUILD_MAN)
   set(man_dir ${PROJECT_BINARY_DIR}/man)
   add_custom_command(OUTPUT ${PROJECT_BINARY_DIR}/man.stamp
     COMMAND ${CMAKE_COMMAND} -DGUESTADDR=$<TARGET_FILE:guestaddr_cli> -DHELP2MAN=${HELP2MAN}
-      -DOUT=${man_dir} -DSTAMP=${PROJECT_BINARY_DIR}/man.stamp -P ${PROJECT_SOURCE_DIR}/cmake/man_pages.cmake
-    DEPENDS guestaddr_cli ${PROJECT_SOURCE_DIR}/cmake/man_pages.cmake
+      -DREADME=${PROJECT_SOURCE_DIR}/README.md -DOUT=${man_dir} -DSTAMP=${PROJECT_BINARY_DIR}/man.stamp -P ${PROJECT_SOURCE_DIR}/cmake/man_pages.cmake
+    DEPENDS guestaddr_cli ${PROJECT_SOURCE_DIR}/cmake/man_pages.cmake ${PROJECT_SOURCE_DIR}/README.md
     COMMENT "Man pages from guestaddr --help (help2man)" VERBATIM)
   add_custom_target(guestaddr_man ALL DEPENDS ${PROJECT_BINARY_DIR}/man.stamp)
   install(DIRECTORY ${man_dir}/ DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 FILES_MATCHING PATTERN "*.1")

@@ -1,5 +1,6 @@
 // The flags that choose whose rules and which QEMU apply, shared by every
 // command that addresses a definition.
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -7,12 +8,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string_view>
 
 #include "cli/commands.hpp"
 #include "model/domain.hpp"
+#include "qmp/qemu_probe.hpp"
 
 namespace guestaddr::cli {
 namespace {
@@ -67,11 +70,9 @@ std::optional<HostQemu> find_host_qemu(const Definition& definition) {
     return std::nullopt;
 }
 
-// The version `libvirtd --version` prints ("libvirtd (libvirt) 9.0.0"),
-// for a libvirtd on PATH; empty without one.
-std::string host_libvirt_version() {
-    const fs::path libvirtd = on_path("libvirtd");
-    if (libvirtd.empty()) return {};
+// The version `libvirtd --version` prints ("libvirtd (libvirt) 9.0.0");
+// empty when it prints none.
+std::string ask_libvirt_version(const fs::path& libvirtd) {
     const std::string command = "'" + libvirtd.string() + "' --version 2>/dev/null";
     FILE* pipe = ::popen(command.c_str(), "r");
     if (pipe == nullptr) return {};
@@ -83,6 +84,34 @@ std::string host_libvirt_version() {
     const std::size_t space = out.rfind(' ');
     const std::string version = space == std::string::npos ? out : out.substr(space + 1);
     return !version.empty() && version.front() >= '0' && version.front() <= '9' ? version : std::string();
+}
+
+// What identifies one build of a program on disk: its path, size and
+// modification time; empty when it cannot be looked at.
+std::string identity_of(const fs::path& binary) {
+    struct stat st {};
+    if (::stat(binary.c_str(), &st) != 0) return {};
+    return binary.string() + " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
+           std::to_string(st.st_mtim.tv_nsec);
+}
+
+// The version of the libvirtd on PATH; empty without one. Asked once per
+// build of libvirtd, then kept in the cache folder: starting libvirtd (a
+// shell, then a program of some twenty libraries) costs more than
+// assigning a guest of thousands of devices.
+std::string host_libvirt_version() {
+    const fs::path libvirtd = on_path("libvirtd");
+    if (libvirtd.empty()) return {};
+    const std::string identity = identity_of(libvirtd);
+    const fs::path file = qmp::cache_file("libvirtd", libvirtd.string());
+    if (!file.empty() && !identity.empty()) {
+        std::ifstream in(file);
+        std::string cached_identity, version;
+        if (std::getline(in, cached_identity) && cached_identity == identity && std::getline(in, version)) return version;
+    }
+    const std::string version = ask_libvirt_version(libvirtd);
+    if (!identity.empty()) qmp::write_cache_file(file, identity + "\n" + version + "\n");
+    return version;
 }
 
 // GUESTADDR_HOST=none: look at nothing on the host (the stamp, the flags,

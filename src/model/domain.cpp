@@ -12,7 +12,10 @@ namespace {
 std::size_t enter_last(Domain& domain) {
     const std::size_t i = domain.devices.size() - 1;
     Device& d = domain.devices[i];
-    d.ordinal = static_cast<std::uint32_t>(domain.element_counts[d.element.str()]++);
+    // Found by the name's view: a string made for each device costs more than the lookup.
+    auto count = domain.element_counts.find(d.element.view());
+    if (count == domain.element_counts.end()) count = domain.element_counts.emplace(d.element.str(), 0).first;
+    d.ordinal = static_cast<std::uint32_t>(count->second++);
     domain.by_class[static_cast<std::size_t>(d.cls)].push_back(i);
     return i;
 }

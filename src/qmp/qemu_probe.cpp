@@ -193,12 +193,8 @@ Json ask_qemu(const fs::path& binary) {
 }
 
 fs::path cache_file(const BinaryKey& key) {
-    const fs::path folder = cache_folder();
-    if (folder.empty()) return {};
-    // FNV-1a: a file name that is the same in every build and every run.
-    std::uint64_t hash = 1469598103934665603ULL;
-    for (unsigned char c : key.path) hash = (hash ^ c) * 1099511628211ULL;
-    return folder / "qemu" / fmt::format("{:016x}.json", hash);
+    fs::path file = qmp::cache_file("qemu", key.path);
+    return file.empty() ? file : file.concat(".json");
 }
 
 std::optional<Json> read_cache(const fs::path& file, const BinaryKey& key) {
@@ -211,33 +207,8 @@ std::optional<Json> read_cache(const fs::path& file, const BinaryKey& key) {
     return cached["report"];
 }
 
-// Writes the cache atomically: the report goes to a temporary file of its
-// own (mkstemp: unique even between processes of other PID namespaces that
-// share the cache folder, as parallel test runs do), is flushed to disk, and
-// is renamed over the cache file, so a reader sees the old file or the new
-// one, whole, and concurrent writers each rename a complete file. A cache
-// that cannot be written only costs the next run a QEMU start, so failing
-// to write it is not an error.
 void write_cache(const fs::path& file, const BinaryKey& key, const Json& report) {
-    if (file.empty()) return;
-    std::error_code ec;
-    fs::create_directories(file.parent_path(), ec);
-    if (ec) return;
-    std::string temp = (file.parent_path() / fmt::format(".{}.XXXXXX", file.filename().string())).string();
-    const int fd = ::mkstemp(temp.data());
-    if (fd < 0) return;
-    const std::string text = Json{{"format", kCacheFormat}, {"key", key.to_json()}, {"report", report}}.dump() + "\n";
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += static_cast<std::size_t>(n);
-    }
-    const bool written = done == text.size() && ::fsync(fd) == 0;
-    ::close(fd);
-    if (written) fs::rename(temp, file, ec);
-    if (!written || ec) fs::remove(temp, ec);
+    write_cache_file(file, Json{{"format", kCacheFormat}, {"key", key.to_json()}, {"report", report}}.dump() + "\n");
 }
 
 // A probed QEMU's report and the capabilities viewing it; never moved.
@@ -293,6 +264,43 @@ fs::path cache_folder() {
     if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/') return fs::path(xdg) / "guestaddr";
     if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "guestaddr";
     return {};
+}
+
+fs::path cache_file(std::string_view kind, const std::string& binary) {
+    const fs::path folder = cache_folder();
+    if (folder.empty()) return {};
+    // FNV-1a: a file name that is the same in every build and every run.
+    std::uint64_t hash = 1469598103934665603ULL;
+    for (unsigned char c : binary) hash = (hash ^ c) * 1099511628211ULL;
+    return folder / kind / fmt::format("{:016x}", hash);
+}
+
+// The text goes to a temporary file of its own (mkstemp: unique even
+// between processes of other PID namespaces that share the cache folder, as
+// parallel test runs do), is flushed to disk, and is renamed over the cache
+// file, so a reader sees the old file or the new one, whole, and concurrent
+// writers each rename a complete file. A cache that cannot be written only
+// costs the next run a question to the program, so failing to write it is
+// not an error.
+void write_cache_file(const fs::path& file, std::string_view text) {
+    if (file.empty()) return;
+    std::error_code ec;
+    fs::create_directories(file.parent_path(), ec);
+    if (ec) return;
+    std::string temp = (file.parent_path() / fmt::format(".{}.XXXXXX", file.filename().string())).string();
+    const int fd = ::mkstemp(temp.data());
+    if (fd < 0) return;
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    const bool written = done == text.size() && ::fsync(fd) == 0;
+    ::close(fd);
+    if (written) fs::rename(temp, file, ec);
+    if (!written || ec) fs::remove(temp, ec);
 }
 
 const ProbedQemu& probe_qemu(const std::string& spec) {

@@ -36,4 +36,14 @@ const machine::EmulatorCapabilities& capabilities_for(std::string_view spec, std
 // known (then nothing is cached).
 std::filesystem::path cache_folder();
 
+// The file of the cache folder that keeps what the program `binary` (a
+// path) answered to questions of one kind ("qemu", "libvirtd"), without an
+// extension; empty when there is no cache folder.
+std::filesystem::path cache_file(std::string_view kind, const std::string& binary);
+
+// Writes `text` as the cache file `file` atomically, making its folder; a
+// file that cannot be written is left unwritten (nothing to do for an empty
+// path).
+void write_cache_file(const std::filesystem::path& file, std::string_view text);
+
 }  // namespace guestaddr::qmp

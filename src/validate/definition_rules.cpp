@@ -3,6 +3,8 @@
 #include <array>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -164,10 +166,12 @@ void check_hostdev_sources(const Domain& domain, Errors& errors) {
 }
 
 void check_disk_targets(const Domain& domain, Errors& errors) {
-    std::map<std::string, std::size_t> seen;
-    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+    // Hashed, by the names the devices hold: a large guest has thousands.
+    const std::vector<std::size_t>& disks = domain.by_class[static_cast<std::size_t>(DeviceClass::Disk)];
+    std::unordered_map<std::string_view, std::size_t> seen;
+    seen.reserve(disks.size());
+    for (std::size_t i : disks) {
         const Device& d = domain.devices[i];
-        if (d.cls != DeviceClass::Disk) continue;
         if (d.target_dev.empty()) {
             report(errors, domain, i, ErrorKind::MalformedXml, "the disk has no <target dev>");
             continue;
@@ -204,14 +208,32 @@ void check_drive_limits(const Domain& domain, const MachineProfile& machine, std
     }
 }
 
+// A drive address on a bus ("scsi", "sata", ...), for a hashed set.
+struct BusDrive {
+    std::string_view bus;
+    DriveAddress address;
+    bool operator==(const BusDrive&) const = default;
+};
+
+struct BusDriveHash {
+    std::size_t operator()(const BusDrive& k) const noexcept {
+        const DriveAddress& a = k.address;
+        std::size_t h = std::hash<std::string_view>()(k.bus);
+        for (unsigned part : {a.controller, a.bus, a.target, a.unit}) h = h * 1000003u ^ part;
+        return h;
+    }
+};
+
 void check_drive_addresses(const Domain& domain, const MachineProfile& machine, Errors& errors) {
-    std::map<std::pair<std::string, DriveAddress>, std::size_t> used;
-    for (std::size_t i : domain.of_class(DeviceClass::Disk)) {
+    const std::vector<std::size_t> disks = domain.of_class(DeviceClass::Disk);
+    std::unordered_map<BusDrive, std::size_t, BusDriveHash> used;
+    used.reserve(disks.size());
+    for (std::size_t i : disks) {
         const Device& d = domain.devices[i];
         const auto* a = std::get_if<DriveAddress>(&d.address);
         if (a == nullptr) continue;
         check_drive_limits(domain, machine, i, *a, errors);
-        auto [it, fresh] = used.emplace(std::pair{d.bus, *a}, i);
+        auto [it, fresh] = used.emplace(BusDrive{d.bus.view(), *a}, i);
         if (!fresh)
             report(errors, domain, it->second, ErrorKind::AddressConflict,
                    fmt::format("duplicate drive address controller='{}' bus='{}' target='{}' unit='{}' (also used by {})",

@@ -194,6 +194,23 @@ with tempfile.TemporaryDirectory() as tmp:
         with open(starts) as f:
             n = len(f.readlines())
         check("the host's QEMU is asked once, then cached", n == 1 and outputs[0] == outputs[1] != "", f"{n} starts")
+        # libvirtd too, once per build of it: starting it costs more than assigning a large guest.
+        asked = os.path.join(tmp, "libvirtd.log")
+        libvirtd_host = host(tmp, "libvirtd-counted", qemu="7.2")
+        libvirtd = write(libvirtd_host["PATH"], "libvirtd", f"#!/bin/sh\necho asked >> {asked}\necho 'libvirtd (libvirt) 11.3.0'\n")
+        os.chmod(libvirtd, 0o755)
+        outputs = [run_on(libvirtd_host, "assign", src).stdout for _ in range(2)]
+        with open(asked) as f:
+            n = len(f.readlines())
+        check("the host's libvirtd is asked once, then cached", n == 1 and outputs[0] == outputs[1]
+              and "libvirt='11.3'" in outputs[0], f"{n} questions")
+        # An upgraded libvirtd (another file) is asked again.
+        write(libvirtd_host["PATH"], "libvirtd", f"#!/bin/sh\necho asked >> {asked}\necho 'libvirtd (libvirt) 9.0.0'\n")
+        os.utime(libvirtd, ns=(0, 1))
+        r = run_on(libvirtd_host, "assign", src)
+        with open(asked) as f:
+            n = len(f.readlines())
+        check("an upgraded libvirtd is asked again", n == 2 and "libvirt='9.0'" in r.stdout, f"{n} questions")
     else:
         print("skipped: host detection (no QEMU 7.2 at /usr/bin/qemu-system-x86_64)")
     if have["7.2"] and have["10.0"]:

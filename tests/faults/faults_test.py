@@ -515,22 +515,57 @@ class QmpPeerFaults(FaultCase):
 class QemuProxy:
     """Stands between guestaddr and a real QEMU's QMP socket, and does
     `action(qemu_pid)` when guestaddr sends the command `at`, before QEMU
-    sees it (or, with after=True, once QEMU has answered it)."""
+    sees it (or, with after=True, once QEMU has answered it).
+
+    The proxy connects to QEMU and takes its greeting before guestaddr
+    starts, then hands the greeting on: guestaddr's --timeout is to bound
+    its exchange with a QEMU that serves QMP, not QEMU's start. (That QEMU
+    has made its socket does not mean that it answers: on a loaded machine
+    its greeting came seconds later, and guestaddr, rightly, gave up before
+    it sent the command the fault waits for, or before QEMU answered it.)"""
+
+    GREETING_TIMEOUT = 60  # seconds QEMU may take to start on a loaded machine
 
     def __init__(self, folder, qemu_socket, at, action, after=False):
+        self.qemu = self.connect(qemu_socket)
+        self.greeting = b""
+        while not self.greeting.endswith(b"\n"):  # byte by byte: what follows is the forwarder's
+            byte = self.qemu.recv(1)
+            if not byte:
+                break
+            self.greeting += byte
+        if b'"QMP"' not in self.greeting:
+            raise AssertionError(f"QEMU did not greet: {self.greeting!r}")
+        self.qemu.settimeout(None)
         self.path = os.path.join(folder, "proxy.sock")
         self.server = socket.socket(socket.AF_UNIX)
         self.server.bind(self.path)
         self.server.listen(1)
-        self.qemu_socket, self.at, self.action, self.after = qemu_socket, at, action, after
+        self.at, self.action, self.after = at, action, after
         self.triggered = threading.Event()
         threading.Thread(target=self.serve, daemon=True).start()
 
+    def connect(self, path):
+        """QEMU's QMP socket, once QEMU listens on it (it binds the path
+        before it listens), with the greeting's deadline set."""
+        deadline = time.monotonic() + self.GREETING_TIMEOUT
+        while True:
+            qemu = socket.socket(socket.AF_UNIX)
+            try:
+                qemu.connect(path)
+                qemu.settimeout(self.GREETING_TIMEOUT)
+                return qemu
+            except OSError:
+                qemu.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
     def serve(self):
         client, _ = self.server.accept()
-        qemu = socket.socket(socket.AF_UNIX)
-        qemu.connect(self.qemu_socket)
-        self.sockets = (client, qemu)
+        qemu = self.qemu
+        self.sockets = (client,)
+        client.sendall(self.greeting)
 
         def to_client():
             try:
@@ -563,6 +598,7 @@ class QemuProxy:
 
     def close(self):
         self.server.close()
+        self.qemu.close()
         for s in getattr(self, "sockets", ()):
             s.close()
 

@@ -97,6 +97,16 @@ class Installed(unittest.TestCase):
         self.assertIn('.TH GUESTADDR-ASSIGN "1"', assign)
         self.assertIn("guestaddr-assign \\- ", assign)
         self.assertIn("\\-\\-output", assign)  # its own options, from `guestaddr assign --help`
+        # EXAMPLES: the README's command lines, each on its subcommand's page, all on guestaddr(1).
+        readme = read(os.path.join(SOURCE, "README.md"))
+        self.assertIn(".SH EXAMPLES", assign)
+        self.assertIn("\\fBguestaddr assign guest.xml \\-o out.xml\\fR\nwrite it to a file, atomically\n", assign)
+        self.assertIn("guestaddr assign guest.xml -o out.xml   # write it to a file, atomically", readme)
+        self.assertNotIn("guestaddr tree", assign)
+        check_abi = read(os.path.join(man1, "guestaddr-check-abi.1"))
+        self.assertIn("\\fBguestaddr check\\-abi running.xml candidate.xml\\fR", check_abi)
+        self.assertIn("\\fBguestaddr tree guest.xml\\fR", main)
+        self.assertIn("\\fBguestaddr assign guest.xml\\fR", main)
 
     def test_the_bash_completion(self):
         script = os.path.join(self.prefix, "share", "bash-completion", "completions", "guestaddr")
@@ -189,7 +199,9 @@ class Installed(unittest.TestCase):
         self.assertEqual(os.path.realpath(libdir), os.path.realpath(self.libdir))
         flags = run("pkg-config", "--cflags", "--libs", "guestaddr", env=env).split()
         exe = os.path.join(self.tmp, "pkg-config-list_devices")
-        run(CXX, "-std=c++20", "-O1", os.path.join(CONSUMER, "main.cpp"), *flags, f"-Wl,-rpath,{libdir}", "-o", exe)
+        # No -std of its own: the public headers need C++20, and the flags say so.
+        self.assertIn("-std=c++20", flags)
+        run(CXX, "-O1", os.path.join(CONSUMER, "main.cpp"), *flags, f"-Wl,-rpath,{libdir}", "-o", exe)
         self.linked_shared(exe)
         out, rows = self.consumer_output(exe)
         self.check_listing(rows)
