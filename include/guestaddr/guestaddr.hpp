@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,9 +47,26 @@ Result<Definition> parse(std::string_view xml);
 // spares a copy of a large definition.
 Result<Definition> parse_in_place(std::string xml);
 
+// Policies assign sets on the guest (stored in its <metadata>, so that
+// every later assign, attach and detach follows them); unset fields keep
+// what the definition says.
+struct AssignOptions {
+    std::optional<unsigned> keep_free_hotplug;      // free hot-plug places of the machine's bus type
+    std::optional<unsigned> keep_free_hotplug_pci;  // free conventional PCI hot-plug slots (q35, virt)
+    std::optional<bool> stable_nic_names;           // every NIC gets an ACPI index
+};
+
 // Canonicalises the machine type, adds the implicit devices and gives every
 // device an address, keeping every address already present.
 Result<Definition> assign(Definition definition);
+Result<Definition> assign(Definition definition, const AssignOptions& options);
+
+// Free places that take a hot-plugged device, in an addressed definition.
+struct HotplugCapacity {
+    std::size_t pcie = 0;  // free root ports and downstream ports
+    std::size_t pci = 0;   // free slots of conventional PCI buses that hot-plug
+};
+Result<HotplugCapacity> free_hotplug_capacity(const Definition& definition);
 
 // Checks a definition without changing it: every problem found, empty when
 // the definition is complete (every device addressed) and consistent.

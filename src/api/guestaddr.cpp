@@ -1,7 +1,9 @@
 #include "guestaddr/guestaddr.hpp"
 
 #include "api/definition_impl.hpp"
+#include "assign/pci_assigner.hpp"
 #include "assign/pipeline.hpp"
+#include "machine/machine.hpp"
 #include "validate/validator.hpp"
 
 namespace guestaddr {
@@ -38,13 +40,46 @@ Result<Definition> parse_in_place(std::string text) {
     return parse_with([&](xml::Document& document) { return xml::read_domain_in_place(std::move(text), document); });
 }
 
-Result<Definition> assign(Definition definition) {
+Result<Definition> assign(Definition definition) { return assign(std::move(definition), AssignOptions{}); }
+
+namespace {
+
+template <class T>
+void set_policy(model::Intent& intent, T& field, const std::optional<T>& value) {
+    if (!value || field == *value) return;
+    field = *value;
+    intent.changed = true;
+}
+
+template <class T>
+void set_policy(model::Intent& intent, std::optional<T>& field, const std::optional<T>& value) {
+    if (!value || field == value) return;
+    field = value;
+    intent.changed = true;
+}
+
+}  // namespace
+
+Result<Definition> assign(Definition definition, const AssignOptions& options) {
+    model::Intent& intent = definition.domain().intent;
+    set_policy(intent, intent.policy.keep_free_hotplug, options.keep_free_hotplug);
+    set_policy(intent, intent.policy.keep_free_hotplug_pci, options.keep_free_hotplug_pci);
+    set_policy(intent, intent.policy.stable_nic_names, options.stable_nic_names);
     try {
         assigners::assign_all(definition.domain());
     } catch (const Failure& f) {
         return f.error();
     }
     return definition;
+}
+
+Result<HotplugCapacity> free_hotplug_capacity(const Definition& definition) {
+    try {
+        const model::Domain& domain = definition.domain();
+        return assigners::free_hotplug_capacity(domain, machine::resolve_machine(domain.arch, domain.machine));
+    } catch (const Failure& f) {
+        return f.error();
+    }
 }
 
 std::vector<Error> validate(const Definition& definition) { return validation::check(definition.domain()); }

@@ -9,6 +9,7 @@
 #include "guestaddr/error.hpp"
 #include "topology/controller_rules.hpp"
 #include "topology/device_rules.hpp"
+#include "topology/preferences.hpp"
 
 namespace guestaddr::assigners {
 namespace {
@@ -21,11 +22,16 @@ using topology::PciAddressSet;
 
 bool commits(const PciAddressSet& set) { return set.mode() == PciAddressSet::Mode::Commit; }
 
+// The device's placement preference narrows the first-fit search: other
+// flags, or only the buses of one NUMA node.
 void place(Domain& domain, std::size_t i, PciAddressSet& set, const machine::MachineProfile& machine) {
     Device& d = domain.devices[i];
     auto flags = topology::connect_flags(d, machine);
     if (!flags || !d.wants_pci_address()) return;
-    PciAddress chosen = set.allocate(*flags, std::nullopt, model::DeviceLabel(domain, i));
+    topology::PciRequest request{*flags, std::nullopt};
+    if (const model::Preference* prefer = model::find_preference(domain.intent, d))
+        request = topology::preferred_request(*flags, *prefer, domain, machine, domain.describe(i));
+    PciAddress chosen = set.allocate(request.flags, std::nullopt, model::DeviceLabel(domain, i), request.numa);
     if (commits(set)) d.address = chosen;
 }
 

@@ -1,4 +1,7 @@
+#include <iostream>
 #include <memory>
+
+#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "cli/file_io.hpp"
@@ -9,13 +12,34 @@ namespace {
 struct AssignArgs {
     std::string input;
     std::string output;
+    std::optional<unsigned> keep_free_hotplug;
+    std::optional<unsigned> keep_free_hotplug_pci;
+    bool stable_nic_names = false;
+    bool verbose = false;
+
+    AssignOptions options() const {
+        AssignOptions o;
+        o.keep_free_hotplug = keep_free_hotplug;
+        o.keep_free_hotplug_pci = keep_free_hotplug_pci;
+        if (stable_nic_names) o.stable_nic_names = true;
+        return o;
+    }
 };
+
+// --verbose: what is left for hotplug, on standard error.
+void report_capacity(const Definition& assigned) {
+    auto capacity = free_hotplug_capacity(assigned);
+    if (!capacity) return;
+    std::cerr << fmt::format("free hotplug places: {} PCI Express (root and downstream ports), {} conventional PCI slots\n",
+                             capacity->pcie, capacity->pci);
+}
 
 int run_assign(const AssignArgs& args) {
     auto parsed = load(args.input);
     if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()));
-    auto assigned = assign(std::move(*parsed));
+    auto assigned = assign(std::move(*parsed), args.options());
     if (!assigned) return report(assigned.errors(), kInvalidDefinition);
+    if (args.verbose) report_capacity(*assigned);
     if (args.output.empty() || args.output == "-") {
         print(*assigned);
         return kSuccess;
@@ -31,6 +55,14 @@ Runner add_assign_command(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand("assign", "print the definition with every device addressed");
     cmd->add_option("DOMAIN", args->input, "domain XML, or - for standard input")->required();
     cmd->add_option("-o,--output", args->output, "write to this file (atomically) instead of standard output");
+    cmd->add_option("--keep-free-hotplug", args->keep_free_hotplug,
+                    "policy kept with the guest: N free hotplug places of the machine's bus type (root ports on "
+                    "q35 and virt, bridge slots on pc), added now and after every attach that uses one");
+    cmd->add_option("--keep-free-hotplug-pci", args->keep_free_hotplug_pci,
+                    "the same for conventional PCI slots (pcie-to-pci-bridge) on q35 and virt");
+    cmd->add_flag("--stable-nic-names", args->stable_nic_names,
+                  "policy kept with the guest: every NIC gets an ACPI index (guest name enoN), the lowest free one");
+    cmd->add_flag("-v,--verbose", args->verbose, "print the free hotplug capacity on standard error");
     return [cmd, args] { return cmd->parsed() ? run_assign(*args) : -1; };
 }
 

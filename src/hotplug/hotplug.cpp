@@ -8,6 +8,7 @@
 #include "api/definition_impl.hpp"
 #include "assign/pipeline.hpp"
 #include "hotplug/device_identity.hpp"
+#include "xml/metadata.hpp"
 
 namespace guestaddr {
 namespace {
@@ -66,7 +67,7 @@ void add_console_for_first_serial(model::Domain& domain, std::size_t index) {
 
 }  // namespace
 
-Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug) {
+Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug, std::string_view prefer) {
     try {
         const model::Device attached = xml::read_device_element(device_xml);
         check_attachable(attached);
@@ -74,6 +75,12 @@ Result<Attachment> attach(Definition definition, std::string_view device_xml, Pl
         Definition::Impl& impl = definition.impl();
         const std::size_t before = impl.domain.devices.size();
         const std::size_t index = xml::append_device(impl.document, impl.domain, device_xml);
+        if (!prefer.empty()) {
+            const model::Device& added = impl.domain.devices[index];
+            impl.domain.intent.inline_prefs.emplace_back(
+                added.node, xml::parse_preference_text(prefer, impl.domain.describe(index)));
+            impl.domain.intent.changed = true;
+        }
         impl.domain.devices[index].hotplugged = plug == Plug::Live;
         assigners::assign_all(impl.domain);
         impl.domain.devices[index].hotplugged = false;
@@ -98,6 +105,7 @@ Result<std::size_t> find_device(const Definition& definition, std::string_view d
 Result<Definition> detach(Definition definition, std::size_t index) {
     try {
         Definition::Impl& impl = definition.impl();
+        model::drop_preference(impl.domain.intent, impl.domain.devices.at(index));
         xml::remove_device(impl.document, impl.domain, index);
         // As libvirt does on the next define: what the machine always has
         // (a PS/2 input, the root bus, the controller a device still sits

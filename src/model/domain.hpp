@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/device.hpp"
+#include "model/intent.hpp"
 
 namespace guestaddr::model {
 
@@ -31,6 +32,8 @@ struct Domain {
     std::string ioapic_driver;  // <features><ioapic driver>
     bool uefi = false;  // <os firmware='efi'>, or a pflash <loader>
     bool sets_sleep_states = false;  // <pm> has <suspend-to-mem> or <suspend-to-disk>
+    // guestaddr's own data from <metadata>: preferences and policies.
+    Intent intent;
 
     // Every device, in document order; implicit devices are appended. A
     // deque, as appending then never moves the devices already there.

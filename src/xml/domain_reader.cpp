@@ -4,6 +4,7 @@
 #include "model/disk_names.hpp"
 #include "xml/address_reader.hpp"
 #include "xml/input_checks.hpp"
+#include "xml/metadata.hpp"
 #include "xml/document.hpp"
 #include "xml/numbers.hpp"
 
@@ -110,6 +111,8 @@ void read_iommu_driver(const pugi::xml_node& driver, Device& d) {
 void read_fields(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     d.type = e.attribute("type").value();
     if (pugi::xml_attribute alias = e.child("alias").attribute("name")) d.edit_extras().alias = alias.value();
+    if (pugi::xml_node acpi = e.child("acpi"))
+        d.edit_extras().acpi_index = optional_number(acpi, "index", Radix::Decimal, who);
     switch (d.cls) {
     case DeviceClass::Disk:
         d.device_kind = e.attribute("device") ? e.attribute("device").value() : "disk";
@@ -264,6 +267,15 @@ void read_header(const pugi::xml_node& root, model::Domain& domain) {
 
 namespace {
 
+// A <guestaddr:prefer> on the device element goes into the intent, keyed
+// by the device's node until its identity is known.
+void take_preference(pugi::xml_node e, const Device& d, model::Domain& domain) {
+    std::optional<model::Preference> prefer = take_inline_preference(e, model::describe(d, d.ordinal));
+    if (!prefer) return;
+    domain.intent.inline_prefs.emplace_back(d.node, *prefer);
+    domain.intent.changed = true;
+}
+
 pugi::xml_node only_device_element(pugi::xml_document& fragment, std::string_view device_xml) {
     check_text(device_xml);
     pugi::xml_parse_result parsed = fragment.load_buffer(device_xml.data(), device_xml.size(), pugi::parse_default, pugi::encoding_utf8);
@@ -312,6 +324,7 @@ std::size_t append_device(Document& document, model::Domain& domain, std::string
     Device d = read_device(added, domain.element_counts[added.name()]);
     d.node = static_cast<std::uint32_t>(document.device_nodes.size());
     document.device_nodes.push_back(added);
+    take_preference(added, d, domain);
     std::size_t index = domain.add_parsed(std::move(d));
     domain.order_parsed_lists();
     return index;
@@ -346,12 +359,14 @@ model::Domain read_tree(Document& document) {
 
     model::Domain domain;
     read_header(root, domain);
+    read_metadata(root, domain.intent);
     for (pugi::xml_node e : root.child("devices").children()) {
         if (e.type() != pugi::node_element) continue;
         Device& d = domain.emplace_parsed(e.name());
         read_device(e, d, d.ordinal);
         d.node = static_cast<std::uint32_t>(document.device_nodes.size());
         document.device_nodes.push_back(e);
+        take_preference(e, d, domain);
     }
     domain.order_parsed_lists();
     return domain;

@@ -4,6 +4,7 @@
 
 #include "model/name_table.hpp"
 #include "xml/document.hpp"
+#include "xml/metadata.hpp"
 #include "xml/number_text.hpp"
 #include "xml/text_writer.hpp"
 
@@ -94,6 +95,7 @@ void write_model_type(pugi::xml_node node, const Device& d) {
 // Writes the fields guestaddr may have filled in (defaults, addresses).
 void write_device(pugi::xml_node node, const Device& d) {
     if (!d.type.empty() && d.cls != DeviceClass::Disk) set_attr(node, "type", d.type);
+    if (d.extras().acpi_index) set_attr(child_or_new(node, "acpi"), "index", NumberText(*d.extras().acpi_index));
     switch (d.cls) {
     case DeviceClass::Controller: write_controller(node, d); break;
     case DeviceClass::Serial:
@@ -179,6 +181,7 @@ AddressOverlay update_document(Document& document, const model::Domain& domain) 
     if (!domain.arch.empty()) set_attr(os_type, "arch", domain.arch);
     if (!domain.machine.empty()) set_attr(os_type, "machine", domain.machine);
     pugi::xml_node devices = child_or_new(root, "devices");
+    write_metadata(root, domain);
 
     std::vector<pugi::xml_node>& nodes = document.added_nodes;
     nodes.resize(domain.devices.size());
