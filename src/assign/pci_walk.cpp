@@ -31,8 +31,12 @@ void place(Domain& domain, std::size_t i, PciAddressSet& set, const machine::Mac
     topology::PciRequest request{*flags, std::nullopt};
     if (const model::Preference* prefer = model::find_preference(domain.intent, d))
         request = topology::preferred_request(*flags, *prefer, domain, machine, domain.describe(i));
+    const bool preferred = request.flags != *flags || request.numa;
     PciAddress chosen = set.allocate(request.flags, std::nullopt, model::DeviceLabel(domain, i), request.numa);
-    if (commits(set)) d.address = chosen;
+    // A device placed by preference keeps the place the plan made for it:
+    // first fit in the committed set would let controllers placed before it
+    // take that place.
+    if (commits(set) || preferred) d.address = chosen;
 }
 
 void place_class(Domain& domain, DeviceClass cls, PciAddressSet& set, const machine::MachineProfile& machine) {

@@ -63,6 +63,10 @@ PciRequest preferred_request(ConnectFlags flags, const model::Preference& p, con
         refuse(who, fmt::format("bus='pcie': machine type '{}' has no PCI Express buses", machine.canonical));
     if (p.bus == BusPreference::Pcie) flags = with_type(flags, Connect::PcieDevice);
     if (p.bus == BusPreference::Pci) flags = with_type(flags, Connect::PciDevice);
+    // Below a pcie-expander-bus there are root ports: a conventional PCI
+    // device goes on one too (QEMU and libvirt take it there), unless it
+    // asks for a conventional slot.
+    if (p.numa && machine.has_pcie_root() && p.bus == BusPreference::Any) flags = with_type(flags, Connect::PcieDevice);
     if (p.hotplug == true) flags |= Connect::Hotpluggable;
     return {flags, p.numa};
 }

@@ -75,6 +75,7 @@ void write_controller(pugi::xml_node node, const Device& d) {
     if (t.bus_nr) set_attr(target, "busNr", NumberText(*t.bus_nr));
     if (t.index) set_attr(target, "index", NumberText(*t.index));
     if (t.hotplug) set_attr(target, "hotplug", *t.hotplug ? "on" : "off");
+    if (t.node && !target.child("node")) target.append_child("node").text().set(*t.node);
 }
 
 void write_chardev_target(pugi::xml_node node, const Device& d) {
