@@ -55,8 +55,10 @@ TEST(Intent, CapacityPolicyAddsRootPorts) {
 }
 
 TEST(Intent, StableNicNamesGiveTheLowestFreeIndex) {
-    auto parsed = parse(domain_xml("q35", "<interface type='user'><mac address='52:54:00:00:00:01'/><model type='virtio'/><acpi index='1'/></interface>" +
-                                              nic("52:54:00:00:00:02", "")));
+    std::string xml = domain_xml("q35", "<interface type='user'><mac address='52:54:00:00:00:01'/><model type='virtio'/><acpi index='1'/></interface>" +
+                                            nic("52:54:00:00:00:02", ""));
+    xml.replace(xml.find("<devices>"), 0, "<features><acpi/></features>");
+    auto parsed = parse(xml);
     ASSERT_TRUE(parsed);
     AssignOptions options;
     options.stable_nic_names = true;
