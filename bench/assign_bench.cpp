@@ -8,6 +8,9 @@
 #include "guest_generator.hpp"
 #include "guestaddr/guestaddr.hpp"
 #include "guestaddr/hotplug.hpp"
+#include "machine/machine.hpp"
+#include "model/domain.hpp"
+#include "views/topology_tree.hpp"
 
 namespace {
 
@@ -28,6 +31,26 @@ void assign_text(benchmark::State& state, Machine machine) {
     }
     state.SetComplexityN(state.range(0));
     state.counters["devices"] = static_cast<double>(state.range(0));
+}
+
+// `guestaddr tree` minus the file and process: text in, the tree's text out
+// (parse, assign, build the tree, write it).
+void tree_text(benchmark::State& state, Machine machine) {
+    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
+    for (auto _ : state) {
+        auto parsed = guestaddr::parse(xml);
+        const std::vector<bool> written = guestaddr::views::written_addresses(parsed->domain());
+        auto assigned = guestaddr::assign(std::move(*parsed));
+        if (!assigned) {
+            state.SkipWithError(assigned.errors().front().to_string().c_str());
+            return;
+        }
+        const guestaddr::model::Domain& domain = assigned->domain();
+        const auto tree = guestaddr::views::build_tree(
+            domain, written, guestaddr::machine::resolve_machine(domain.arch, domain.machine));
+        std::string out = guestaddr::views::tree_text(tree);
+        benchmark::DoNotOptimize(out);
+    }
 }
 
 // Parsing alone, to tell the model's cost from the assigners'.
@@ -82,6 +105,8 @@ void sizes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK_CAPTURE(assign_text, pc, Machine::Pc)->Apply(sizes);
 BENCHMARK_CAPTURE(assign_text, q35, Machine::Q35)->Apply(sizes);
+BENCHMARK_CAPTURE(tree_text, pc, Machine::Pc)->Apply(sizes);
+BENCHMARK_CAPTURE(tree_text, q35, Machine::Q35)->Apply(sizes);
 BENCHMARK_CAPTURE(parse_text, pc, Machine::Pc)->Apply(sizes);
 BENCHMARK_CAPTURE(parse_text, q35, Machine::Q35)->Apply(sizes);
 BENCHMARK_CAPTURE(xml_floor, pc, Machine::Pc)->Apply(sizes);

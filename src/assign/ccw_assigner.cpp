@@ -125,6 +125,10 @@ void assign_ccw_addresses(Domain& domain, const machine::MachineProfile& machine
         if (next.devno > kHighestDevno)
             refuse(domain, i, ErrorKind::Exhausted, "no free CCW device number is left in subchannel set 0 of 0xfe");
         domain.devices[i].address = make_address(next);
+        model::note_placement(domain, i, "ccw-lowest-free", [&] {
+            return fmt::format("the lowest free device number of subchannel set 0 of channel subsystem 0xfe, in "
+                               "libvirt's device order: {:04x}", next.devno);
+        });
         ++next.devno;
     }
 }

@@ -47,7 +47,8 @@ void assign_dimm_slots(model::Domain& domain) {
                                 fmt::format("memory slot {} is already used by another memory device", *slot)});
     }
     unsigned next = 0;
-    for (Device& d : domain.devices) {
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        Device& d = domain.devices[i];
         if (!is_dimm(d) || dimm_slot(d)) continue;
         while (used.contains(next)) ++next;
         OtherAddress dimm{"dimm", {{"slot", std::to_string(next)}}};
@@ -55,6 +56,8 @@ void assign_dimm_slots(model::Domain& domain) {
             dimm.attributes.emplace_back("base", fmt::format("{:#x}", *base));
         d.address = std::move(dimm);
         used.insert(next);
+        model::note_placement(domain, i, "dimm-lowest-free",
+                              [&] { return fmt::format("the lowest free memory slot: {}", next); });
     }
 }
 

@@ -15,25 +15,12 @@ namespace {
 using model::Device;
 using model::DeviceClass;
 
-// How a name index maps onto controllers of one bus type (spec §6.2).
-struct DriveLayout {
-    std::string_view bus;
-    unsigned units_per_controller;
-    unsigned units_per_bus;
-};
-
 constexpr std::array<DriveLayout, 4> kDriveLayouts{{
     {"ide", 4, 2},
     {"sata", 6, 6},
     {"scsi", 7, 7},
     {"fdc", 2, 2},
 }};
-
-const DriveLayout* layout_for(std::string_view bus) {
-    for (const DriveLayout& layout : kDriveLayouts)
-        if (layout.bus == bus) return &layout;
-    return nullptr;
-}
 
 DriveAddress from_name_index(unsigned index, const DriveLayout& layout) {
     const unsigned within = index % layout.units_per_controller;
@@ -65,7 +52,8 @@ void assign_scsi_hostdevs(model::Domain& domain) {
         if (const auto* a = std::get_if<DriveAddress>(&d.address); a && (d.bus == "scsi" || is_scsi_hostdev(d)))
             used.insert(*a);
     const unsigned units = kDriveLayouts[2].units_per_controller;
-    for (Device& d : domain.devices) {
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        Device& d = domain.devices[i];
         if (!is_scsi_hostdev(d) || d.has_address()) continue;
         DriveAddress candidate{0, 0, 0, 0};
         while (used.contains(candidate)) {
@@ -73,21 +61,38 @@ void assign_scsi_hostdevs(model::Domain& domain) {
         }
         used.insert(candidate);
         d.address = candidate;
+        model::note_placement(domain, i, "scsi-first-free-unit", [&] {
+            return fmt::format("the first SCSI unit no disk or earlier host device uses, controller by controller: "
+                               "controller {}, unit {}", candidate.controller, candidate.unit);
+        });
     }
 }
 
 }  // namespace
 
+const DriveLayout* drive_layout(std::string_view bus) {
+    for (const DriveLayout& layout : kDriveLayouts)
+        if (layout.bus == bus) return &layout;
+    return nullptr;
+}
+
 void assign_drive_addresses(model::Domain& domain, const machine::MachineProfile& machine) {
     for (std::size_t i : domain.of_class(DeviceClass::Disk)) {
         Device& d = domain.devices[i];
-        const DriveLayout* layout = layout_for(d.bus);
+        const DriveLayout* layout = drive_layout(d.bus);
         if (layout == nullptr || d.has_address()) continue;
         std::optional<unsigned> index = d.target_index;
         if (!index)
             throw Failure(Error{ErrorKind::InvalidAddress, domain.describe(i),
                                 "the disk name encodes no index and the disk has no address"});
-        d.address = from_name_index(*index, *layout);
+        const DriveAddress chosen = from_name_index(*index, *layout);
+        d.address = chosen;
+        model::note_placement(domain, i, "drive-from-name", [&] {
+            return fmt::format("the disk's name '{}' is disk number {} on its bus; a {} controller has {} units "
+                               "({} per bus), so it is controller {}, bus {}, unit {}",
+                               d.target_dev, *index, d.bus, layout->units_per_controller, layout->units_per_bus,
+                               chosen.controller, chosen.bus, chosen.unit);
+        });
     }
     assign_scsi_hostdevs(domain);
     add_scsi_hostdev_controllers(domain, machine);

@@ -133,6 +133,23 @@ unsigned roomy_bus_nr(const Domain& domain, const model::DeviceLabel& who) {
     return lowest - kRoom;
 }
 
+// Why planning added the bus of a controller, in words.
+std::string growth_reason(const topology::PciBus& bus, unsigned index) {
+    if (!bus.grown_for) return fmt::format("libvirt numbers PCI controllers without gaps, up to {}", index);
+    const topology::PciGrowth& g = *bus.grown_for;
+    if (g.named_by_address)
+        return fmt::format("{}'s address is on PCI bus {}, which did not exist; libvirt adds the buses up to it", g.who(),
+                           index);
+    if (!g.who.device()) return fmt::format("libvirt adds it as {}", g.who());
+    // Planning keeps the root port of a bridge pair for its bridge alone.
+    if (bus.accepts == ConnectFlags(Connect::PcieToPciBridge))
+        return fmt::format("{} found no free slot that takes a {}; on PCI Express the pci-bridge it needs "
+                           "goes on a pcie-to-pci-bridge, which needs one more root port",
+                               g.who(), topology::connect_description(g.flags));
+    return fmt::format("{} found no free slot that takes a {}, and libvirt adds a {} for it", g.who(),
+                       topology::connect_description(g.flags), bus.rule->model);
+}
+
 // Adds a controller for every bus the plan created, each reserving a slot
 // of its own in the plan (which may create more buses). A bus made for a
 // NUMA node keeps its node: an expander bus gets it as <node>, a port below

@@ -9,6 +9,16 @@
 
 namespace guestaddr::assigners {
 
+// A function the chipset itself occupies, which no device of the definition stands for.
+struct ChipsetFunction {
+    PciAddress address;
+    topology::Connect connects_as;
+    const char* name;
+};
+
+// The chipset's own functions on this machine (none without a known chipset).
+std::vector<ChipsetFunction> chipset_functions(const machine::MachineProfile& machine);
+
 void reserve_chipset_slots(model::Domain& domain, topology::PciAddressSet& set,
                            const machine::MachineProfile& machine);
 

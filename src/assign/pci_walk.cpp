@@ -22,6 +22,21 @@ using topology::PciAddressSet;
 
 bool commits(const PciAddressSet& set) { return set.mode() == PciAddressSet::Mode::Commit; }
 
+void note_first_free(Domain& domain, std::size_t i, topology::ConnectFlags flags, const PciAddress& chosen) {
+    model::note_placement(domain, i, "pci-first-free", [&] {
+        const Device* bus = domain.find_controller("pci", chosen.bus);
+        return fmt::format("the first free {}that takes a {}{}, searching bus by bus from bus 0 in libvirt's device "
+                           "order: bus {} ({})",
+                           flags.has(topology::Connect::AggregateSlot) ? "function of a slot shared by such ports "
+                                                                       : "slot ",
+                           topology::connect_description(flags),
+                           flags.has(topology::Connect::Hotpluggable) ? " and hotplug" : "", chosen.bus,
+                           bus ? fmt::format("{}, {}", domain.describe(*domain.find_controller_index("pci", chosen.bus)),
+                                             bus->model)
+                               : std::string("no controller"));
+    });
+}
+
 // The device's placement preference narrows the first-fit search: other
 // flags, or only the buses of one NUMA node.
 void place(Domain& domain, std::size_t i, PciAddressSet& set, const machine::MachineProfile& machine) {
@@ -36,7 +51,10 @@ void place(Domain& domain, std::size_t i, PciAddressSet& set, const machine::Mac
     // A device placed by preference keeps the place the plan made for it:
     // first fit in the committed set would let controllers placed before it
     // take that place.
-    if (commits(set) || preferred) d.address = chosen;
+    if (preferred) d.address = chosen;
+    if (!commits(set)) return;
+    d.address = chosen;
+    note_first_free(domain, i, request.flags, chosen);
 }
 
 void place_class(Domain& domain, DeviceClass cls, PciAddressSet& set, const machine::MachineProfile& machine) {
@@ -72,12 +90,20 @@ void place_usb2_member(Domain& domain, std::size_t i, unsigned function, PciAddr
     if (std::optional<PciAddress> sibling = sibling_address(domain, d)) {
         PciAddress at{0, sibling->bus, sibling->slot, function, mf};
         set.reserve(at, *flags, AddressOrigin::User, model::DeviceLabel(domain, i));
-        if (commits(set)) d.address = at;
+        if (!commits(set)) return;
+        d.address = at;
+        model::note_placement(domain, i, "pci-usb2-set", [&] {
+            return fmt::format("the controllers of an ICH9 USB2 set share one slot, each at its own function: {} "
+                               "takes function {} of slot {:#04x} on bus {}",
+                               d.model, function, at.slot, at.bus);
+        });
         return;
     }
     PciAddress chosen = set.allocate(*flags, function, model::DeviceLabel(domain, i));
     chosen.multifunction = mf;
-    if (commits(set)) d.address = chosen;
+    if (!commits(set)) return;
+    d.address = chosen;
+    note_first_free(domain, i, *flags, chosen);
 }
 
 void place_pci_controllers(Domain& domain, PciAddressSet& set, const machine::MachineProfile& machine) {

@@ -107,6 +107,10 @@ void assign_spapr_vio_addresses(model::Domain& domain) {
         while (used.contains(reg)) reg += kRegStep;
         used.insert(reg);
         d.address = vio_address(reg);
+        model::note_placement(domain, i, "spapr-vio-first-free", [&] {
+            return fmt::format("the first free register from its kind's start {:#x}, in steps of {:#x}: {:#x}", *start,
+                               kRegStep, reg);
+        });
     }
 }
 

@@ -14,7 +14,7 @@ using model::Device;
 using model::DeviceClass;
 using model::Domain;
 
-constexpr unsigned kHubPorts = 8;
+constexpr unsigned kHubPorts = kUsbHubPorts;
 
 struct UsbPortCount {
     std::string_view model;
@@ -28,14 +28,6 @@ constexpr std::array<UsbPortCount, 14> kUsbPorts{{
     {"qemu-xhci", 4}, {"qusb1", 8}, {"qusb2", 8}, {"none", 0},
 }};
 
-unsigned root_ports(const Device& c) {
-    if (c.extras().ports && c.model != "none") return *c.extras().ports;
-    for (const UsbPortCount& row : kUsbPorts)
-        if (row.model == c.model) return row.ports;
-    return 2;
-}
-
-bool is_usb_hub(const Device& d) { return d.cls == DeviceClass::Hub && (d.type.empty() || d.type == "usb"); }
 
 // The USB devices in the order libvirt gives them ports.
 std::vector<std::size_t> usb_devices(const Domain& domain) {
@@ -60,8 +52,8 @@ unsigned build_controllers(const Domain& domain, UsbTopology& usb) {
     for (std::size_t i : domain.controller_order) {
         const Device& c = domain.devices[i];
         if (c.type != "usb" || c.model == "none") continue;
-        usb.add_controller(c.index.value_or(0), root_ports(c));
-        total += root_ports(c);
+        usb.add_controller(c.index.value_or(0), usb_root_ports(c));
+        total += usb_root_ports(c);
     }
     return total;
 }
@@ -79,7 +71,11 @@ void add_hubs_for_overflow(Domain& domain, unsigned controller_ports) {
     for (unsigned n = 0; n < hubs; ++n) {
         Device hub = model::implicit_device(DeviceClass::Hub);
         hub.type = "usb";
-        domain.add_implicit(std::move(hub));
+        const std::size_t added = domain.add_implicit(std::move(hub));
+        model::note_addition(domain, added, "usb-hub-for-overflow", [&] {
+            return fmt::format("the guest has {} USB devices for {} ports; libvirt adds hubs of {} ports (each takes one)",
+                               count, available, kHubPorts);
+        });
     }
 }
 
@@ -114,10 +110,22 @@ void assign_smartcards(Domain& domain) {
         Device& card = domain.devices[i];
         if (card.has_address()) continue;
         card.address = CcidAddress{0, next_slot++};
+        model::note_placement(domain, i, "ccid-next-slot", [&] {
+            return fmt::format("the slot after the highest one used on CCID controller 0: slot {}", next_slot - 1);
+        });
     }
 }
 
 }  // namespace
+
+unsigned usb_root_ports(const Device& c) {
+    if (c.extras().ports && c.model != "none") return *c.extras().ports;
+    for (const UsbPortCount& row : kUsbPorts)
+        if (row.model == c.model) return row.ports;
+    return 2;
+}
+
+bool is_usb_hub(const Device& d) { return d.cls == DeviceClass::Hub && (d.type.empty() || d.type == "usb"); }
 
 void assign_usb_addresses(Domain& domain, const machine::MachineProfile&) {
     assign_smartcards(domain);
@@ -135,6 +143,11 @@ void assign_usb_addresses(Domain& domain, const machine::MachineProfile&) {
         if (d.has_address() && (a == nullptr || !a->port.empty())) continue;
         std::optional<unsigned> bus = a ? std::optional<unsigned>(a->bus) : std::nullopt;
         d.address = usb.allocate(bus, ports_offered(d), model::DeviceLabel(domain, i));
+        model::note_placement(domain, i, "usb-first-free-port", [&] {
+            return fmt::format("the first free USB port{} (root ports first, then depth-first through the hubs, in "
+                               "libvirt's device order)",
+                               bus ? fmt::format(" of bus {}, which its address names", *bus) : " of the lowest bus");
+        });
     }
 }
 

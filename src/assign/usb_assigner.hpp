@@ -11,4 +11,10 @@ namespace guestaddr::assigners {
 // free port. Throws Failure naming the device.
 void assign_usb_addresses(model::Domain& domain, const machine::MachineProfile& machine);
 
+// The ports of a USB hub.
+inline constexpr unsigned kUsbHubPorts = 8;
+// The root ports a USB controller brings to its bus (its companions' add up).
+unsigned usb_root_ports(const model::Device& controller);
+bool is_usb_hub(const model::Device& device);
+
 }  // namespace guestaddr::assigners

@@ -72,8 +72,14 @@ void refuse_pci_only_devices(const Domain& domain) {
 
 void assign_virtio_mmio_addresses(Domain& domain, const machine::MachineProfile& machine) {
     if (!uses_virtio_mmio(domain, machine)) return;
-    for (Device& d : domain.devices)
-        if (!d.has_address() && moves_to_virtio_mmio(d)) d.address = OtherAddress{"virtio-mmio", {}};
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        Device& d = domain.devices[i];
+        if (d.has_address() || !moves_to_virtio_mmio(d)) continue;
+        d.address = OtherAddress{"virtio-mmio", {}};
+        model::note_placement(domain, i, "virtio-mmio", [] {
+            return std::string("the machine puts virtio devices on virtio-mmio, where QEMU gives each its place");
+        });
+    }
     refuse_pci_only_devices(domain);
 }
 

@@ -62,10 +62,14 @@ void reserve_explicit(Domain& domain, std::map<unsigned, SerialController>& cont
     }
 }
 
-unsigned add_controller(Domain& domain, std::map<unsigned, SerialController>& controllers) {
+unsigned add_controller(Domain& domain, std::size_t for_device, std::map<unsigned, SerialController>& controllers) {
     unsigned index = 0;
     while (controllers.contains(index)) ++index;
-    domain.add_implicit(model::implicit_controller("virtio-serial", index, ""));
+    const std::size_t added = domain.add_implicit(model::implicit_controller("virtio-serial", index, ""));
+    model::note_addition(
+        domain, added, "controller-for-device",
+        [&] { return fmt::format("every virtio-serial port was taken when {} needed one", domain.describe(for_device)); },
+        for_device);
     controllers[index];
     return index;
 }
@@ -77,11 +81,23 @@ VirtioSerialAddress choose_port(Domain& domain, std::size_t i, std::map<unsigned
         if (!port)
             throw Failure(Error{ErrorKind::Exhausted, domain.describe(i),
                                 fmt::format("virtio-serial controller {} has no free port", a->controller)});
+        model::note_placement(domain, i, "virtio-serial-first-free-port", [&] {
+            return fmt::format("the first free port of virtio-serial controller {}, which its address names", a->controller);
+        });
         return VirtioSerialAddress{a->controller, 0, *port};
     }
-    for (auto& [index, c] : controllers)
-        if (auto port = c.take()) return VirtioSerialAddress{index, 0, *port};
-    const unsigned added = add_controller(domain, controllers);
+    for (auto& [index, c] : controllers) {
+        if (auto port = c.take()) {
+            model::note_placement(domain, i, "virtio-serial-first-free-port", [&, index = index] {
+                return fmt::format("the first free port, controller by controller: controller {}", index);
+            });
+            return VirtioSerialAddress{index, 0, *port};
+        }
+    }
+    const unsigned added = add_controller(domain, i, controllers);
+    model::note_placement(domain, i, "virtio-serial-first-free-port", [&] {
+        return fmt::format("the first port of virtio-serial controller {}, added for it", added);
+    });
     return VirtioSerialAddress{added, 0, *controllers[added].take()};
 }
 

@@ -27,6 +27,8 @@ Runner add_argv_command(CLI::App& app);
 Runner add_attach_command(CLI::App& app);
 Runner add_detach_command(CLI::App& app);
 Runner add_verify_command(CLI::App& app);
+Runner add_tree_command(CLI::App& app);
+Runner add_explain_command(CLI::App& app);
 
 // Prints every error on standard error; returns `status`.
 int report(const std::vector<Error>& errors, int status);

@@ -21,17 +21,6 @@ Error io_error(const std::string& path, const std::string& what) {
     return Error{ErrorKind::Io, "", fmt::format("{}: {}: {}", path, what, std::strerror(errno))};
 }
 
-bool write_all(int fd, std::string_view text) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return false;
-        done += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 // All of an open file or pipe. A regular file is read in one piece into
 // text of its size: a stream's growing buffer and final copy cost more, in
 // memory touched, than parsing a large definition.
@@ -91,6 +80,17 @@ void remove_stale_temporaries(const std::string& path) {
 }
 
 }  // namespace
+
+bool write_all(int fd, std::string_view text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return false;
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
 
 Result<std::shared_ptr<EditLock>> EditLock::acquire(const std::string& path) {
     const std::string lock_path = hidden_sibling(path, ".lock");

@@ -8,6 +8,10 @@ int main(int argc, char** argv) {
     using namespace guestaddr::cli;
     CLI::App app{"guestaddr: stable, libvirt-compatible device addresses for QEMU/KVM guests"};
     app.require_subcommand(1);
+    // --version works before any subcommand and after one (`guestaddr
+    // assign --version`): subcommands pass options they do not know to it.
+    app.set_version_flag("--version", "guestaddr " GUESTADDR_VERSION, "print guestaddr's version and exit");
+    app.fallthrough();
     const std::vector<Runner> commands{
         add_assign_command(app),
         add_validate_command(app),
@@ -15,6 +19,8 @@ int main(int argc, char** argv) {
         add_attach_command(app),
         add_detach_command(app),
         add_verify_command(app),
+        add_tree_command(app),
+        add_explain_command(app),
     };
     CLI11_PARSE(app, argc, argv);
     try {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/json_output.hpp"
 #include "qmp/live_guest.hpp"
 
 namespace guestaddr::cli {
@@ -13,19 +14,30 @@ struct VerifyArgs {
     std::string domain;
     std::string qmp_socket;
     double timeout_seconds = 10;
+    bool json = false;
 };
+
+void print_differences(const std::vector<qmp::Difference>& differences, bool json) {
+    if (!json) {
+        for (const qmp::Difference& d : differences) std::cerr << "guestaddr: differs: " << d.to_string() << '\n';
+        return;
+    }
+    nlohmann::json list = nlohmann::json::array();
+    for (const qmp::Difference& d : differences) list.push_back({{"device", d.device}, {"message", d.message}});
+    print_json({{"schema", "guestaddr/verify/1"}, {"matches", differences.empty()}, {"differences", list}});
+}
 
 int run_verify(const VerifyArgs& args) {
     auto parsed = load_x86_guest(args.domain, "verify");
-    if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()));
+    if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()), args.json);
     try {
         auto timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout_seconds * 1000));
         qmp::QmpClient qemu = qmp::QmpClient::connect(args.qmp_socket, timeout);
-        std::vector<std::string> differences = qmp::differences(qemu, *parsed);
-        for (const std::string& d : differences) std::cerr << "guestaddr: differs: " << d << '\n';
+        const std::vector<qmp::Difference> differences = qmp::differences(qemu, *parsed);
+        print_differences(differences, args.json);
         return differences.empty() ? kSuccess : kInvalidDefinition;
     } catch (const Failure& f) {
-        return report({f.error()}, exit_status_for({f.error()}));
+        return report({f.error()}, exit_status_for({f.error()}), args.json);
     }
 }
 
@@ -37,6 +49,7 @@ Runner add_verify_command(CLI::App& app) {
     cmd->add_option("DOMAIN", args->domain, "the guest's (addressed) domain XML")->required();
     cmd->add_option("--qmp", args->qmp_socket, "the QMP monitor socket of the QEMU running the guest")->required();
     cmd->add_option("--timeout", args->timeout_seconds, "seconds to wait for QEMU (default 10)");
+    cmd->add_flag("--json", args->json, "print the verdict as JSON (schema guestaddr/verify/1)");
     return [cmd, args] { return cmd->parsed() ? run_verify(*args) : -1; };
 }
 

@@ -171,8 +171,11 @@ void mirror_console_address(Domain& domain) {
     const std::vector<std::size_t> serials = domain.of_class(DeviceClass::Serial);
     const std::vector<std::size_t> consoles = domain.of_class(DeviceClass::Console);
     if (serials.empty() || consoles.empty()) return;
-    if (mirrors_first_serial(domain, consoles.front(), serials.front()))
-        domain.devices[consoles.front()].address = domain.devices[serials.front()].address;
+    if (!mirrors_first_serial(domain, consoles.front(), serials.front())) return;
+    domain.devices[consoles.front()].address = domain.devices[serials.front()].address;
+    model::note_placement(domain, consoles.front(), "console-mirrors-serial", [&] {
+        return fmt::format("the console is the first serial port, {}, and has its address", domain.describe(serials.front()));
+    });
 }
 
 void fill_chardev_defaults(Domain& domain, const MachineProfile& machine) {

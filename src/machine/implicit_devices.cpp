@@ -16,9 +16,19 @@ using model::Device;
 using model::DeviceClass;
 using model::Domain;
 
-void add_controller_if_missing(Domain& domain, const std::string& type, unsigned index, std::string model) {
-    if (domain.find_controller(type, index)) return;
-    domain.add_implicit(model::implicit_controller(type, index, std::move(model)));
+// Returns the index of the controller added, if it was missing.
+std::optional<std::size_t> add_controller_if_missing(Domain& domain, const std::string& type, unsigned index,
+                                                     std::string model) {
+    if (domain.find_controller(type, index)) return std::nullopt;
+    return domain.add_implicit(model::implicit_controller(type, index, std::move(model)));
+}
+
+// A device every guest of the machine has, as libvirt adds it.
+void note_machine_default(Domain& domain, std::optional<std::size_t> added, const MachineProfile& machine) {
+    if (added)
+        model::note_addition(domain, *added, "machine-default", [&] {
+            return fmt::format("every {} guest has one; libvirt adds it when the definition has none", machine.canonical);
+        });
 }
 
 void add_root_bus(Domain& domain, const MachineProfile& machine) {
@@ -32,21 +42,24 @@ void add_root_bus(Domain& domain, const MachineProfile& machine) {
                                             root, existing->model)});
         return;
     }
-    add_controller_if_missing(domain, "pci", 0, root);
+    note_machine_default(domain, add_controller_if_missing(domain, "pci", 0, root), machine);
 }
 
 void add_machine_defaults(Domain& domain, const MachineProfile& machine) {
     // ARM guests get their root bus only: no USB, SATA or memballoon.
     if (machine.is_arm()) return add_root_bus(domain, machine);
     if (machine.has_pci() && !machine.is_s390())
-        add_controller_if_missing(domain, "usb", 0,
-                                  machine.has_pcie_root() || machine.is_pseries() ? "qemu-xhci" : "piix3-uhci");
-    if (machine.has_pcie_root()) add_controller_if_missing(domain, "sata", 0, "");
+        note_machine_default(domain,
+                             add_controller_if_missing(domain, "usb", 0,
+                                                       machine.has_pcie_root() || machine.is_pseries() ? "qemu-xhci"
+                                                                                                       : "piix3-uhci"),
+                             machine);
+    if (machine.has_pcie_root()) note_machine_default(domain, add_controller_if_missing(domain, "sata", 0, ""), machine);
     add_root_bus(domain, machine);
     if (domain.of_class(DeviceClass::Memballoon).empty()) {
         Device balloon = model::implicit_device(DeviceClass::Memballoon);
         balloon.model = "virtio";
-        domain.add_implicit(std::move(balloon));
+        note_machine_default(domain, domain.add_implicit(std::move(balloon)), machine);
     }
 }
 
@@ -56,13 +69,13 @@ bool has_input(const Domain& domain, std::string_view type, std::string_view bus
     return false;
 }
 
-void add_ps2_inputs(Domain& domain) {
+void add_ps2_inputs(Domain& domain, const MachineProfile& machine) {
     for (const char* type : {"mouse", "keyboard"}) {
         if (has_input(domain, type, "ps2")) continue;
         Device input = model::implicit_device(DeviceClass::Input);
         input.type = type;
         input.bus = "ps2";
-        domain.add_implicit(std::move(input));
+        note_machine_default(domain, domain.add_implicit(std::move(input)), machine);
     }
 }
 
@@ -89,7 +102,12 @@ void add_virtio_serial_controllers(Domain& domain) {
             if (d.target_type != "virtio") continue;
             const auto* a = std::get_if<VirtioSerialAddress>(&d.address);
             const unsigned controller = a ? a->controller : 0;
-            if (seen.insert(controller).second) add_controller_if_missing(domain, "virtio-serial", controller, "");
+            if (!seen.insert(controller).second) continue;
+            if (auto added = add_controller_if_missing(domain, "virtio-serial", controller, ""))
+                model::note_addition(
+                    domain, *added, "controller-for-device",
+                    [&] { return fmt::format("{} needs virtio-serial controller {}", domain.describe(i), controller); },
+                    i);
         }
     }
 }
@@ -97,7 +115,11 @@ void add_virtio_serial_controllers(Domain& domain) {
 void add_ccid_controllers(Domain& domain) {
     for (std::size_t i : domain.of_class(DeviceClass::Smartcard)) {
         const auto* a = std::get_if<CcidAddress>(&domain.devices[i].address);
-        add_controller_if_missing(domain, "ccid", a ? a->controller : 0, "");
+        const unsigned controller = a ? a->controller : 0;
+        if (auto added = add_controller_if_missing(domain, "ccid", controller, ""))
+            model::note_addition(
+                domain, *added, "controller-for-device",
+                [&] { return fmt::format("{} needs CCID controller {}", domain.describe(i), controller); }, i);
     }
 }
 
@@ -106,7 +128,11 @@ void add_video_for_graphics(Domain& domain, const MachineProfile& machine) {
     Device video = model::implicit_device(DeviceClass::Video);
     video.model = default_models(machine).video;
     video.primary = true;
-    domain.add_implicit(std::move(video));
+    const std::size_t added = domain.add_implicit(std::move(video));
+    model::note_addition(
+        domain, added, "video-for-graphics",
+        [&] { return fmt::format("the guest has graphics but no video; libvirt adds a {} one", domain.devices[added].model); },
+        domain.of_class(DeviceClass::Graphics).front());
 }
 
 }  // namespace
@@ -128,8 +154,17 @@ void add_controllers_up_to(Domain& domain, const std::string& controller_type, s
         const Device& c = domain.devices[i];
         if (c.type == controller_type && c.index) present.insert(*c.index);
     }
-    for (unsigned index = 0; index <= highest->index; ++index)
-        if (!present.contains(index)) domain.add_implicit(model::implicit_controller(controller_type, index, model));
+    for (unsigned index = 0; index <= highest->index; ++index) {
+        if (present.contains(index)) continue;
+        const std::size_t added = domain.add_implicit(model::implicit_controller(controller_type, index, model));
+        model::note_addition(
+            domain, added, "controller-for-device",
+            [&] {
+                return fmt::format("{} is on {} controller {}, and libvirt adds every missing {} controller up to it",
+                                   domain.describe(highest->device), controller_type, highest->index, controller_type);
+            },
+            highest->device);
+    }
 }
 
 void add_implicit_devices(Domain& domain, const MachineProfile& machine) {
@@ -137,7 +172,7 @@ void add_implicit_devices(Domain& domain, const MachineProfile& machine) {
     if (machine.is_pseries())
         add_pseries_devices(domain);
     else if (!machine.is_s390() && default_models(machine).input_bus == "ps2")
-        add_ps2_inputs(domain);
+        add_ps2_inputs(domain, machine);
     add_disk_controllers(domain, "scsi", "scsi", machine.implicit_scsi_model());
     add_disk_controllers(domain, "fdc", "fdc", "");
     add_disk_controllers(domain, "ide", "ide", "");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "model/domain.hpp"
@@ -16,6 +17,10 @@ public:
     DeviceLabel(const Domain& domain, std::size_t index) : domain_(&domain), index_(index) {}
 
     std::string operator()() const { return domain_ != nullptr ? domain_->describe(index_) : fixed_; }
+    // The index of the device it names, if it names one.
+    std::optional<std::size_t> device() const {
+        return domain_ != nullptr ? std::optional<std::size_t>(index_) : std::nullopt;
+    }
 
 private:
     const char* fixed_ = "";

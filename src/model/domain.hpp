@@ -12,6 +12,7 @@
 
 #include "model/device.hpp"
 #include "model/intent.hpp"
+#include "model/provenance.hpp"
 
 namespace guestaddr::model {
 
@@ -49,6 +50,9 @@ struct Domain {
     std::array<std::vector<std::size_t>, kDeviceClassCount> by_class;
     // How many devices of each element there are, to number new ones.
     std::map<std::string, std::size_t, std::less<>> element_counts;
+    // Where the assigners note why they chose what they chose; set only
+    // while explaining (not owned).
+    Provenance* provenance = nullptr;
 
     // Devices of one class in libvirt's list order: document order, except
     // disks and controllers (their own orders), videos (primary first) and
@@ -81,5 +85,19 @@ struct Domain {
     // Removes devices[i]; later devices move down one index.
     void remove(std::size_t i);
 };
+
+// Notes why devices[i] got its address when someone is explaining; `text`
+// (a callable returning the words) runs only then.
+template <class Text>
+void note_placement(Domain& domain, std::size_t i, const char* rule, Text&& text) {
+    if (domain.provenance != nullptr) domain.provenance->placed(i, rule, text());
+}
+
+// Notes why guestaddr added devices[i], and for which device if one asked for it.
+template <class Text>
+void note_addition(Domain& domain, std::size_t i, const char* rule, Text&& text,
+                   std::optional<std::size_t> for_device = std::nullopt) {
+    if (domain.provenance != nullptr) domain.provenance->added(i, rule, text(), for_device);
+}
 
 }  // namespace guestaddr::model

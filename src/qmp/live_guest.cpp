@@ -86,32 +86,32 @@ Json qom_get(QmpClient& qemu, const std::string& id, const char* property) {
     return qemu.execute("qom-get", Json{{"path", "/machine/peripheral/" + id}, {"property", property}});
 }
 
-void check_device(QmpClient& qemu, const Json& device, const std::string& who, std::vector<std::string>& out) {
+void check_device(QmpClient& qemu, const Json& device, const std::string& who, std::vector<Difference>& out) {
     const std::string id = device.value("id", "");
     if (id.empty() || !device.contains("bus")) return;
     Json bus;
     try {
         bus = qom_get(qemu, id, "parent_bus");
     } catch (const Failure& f) {
-        out.push_back(fmt::format("{}: QEMU has no device '{}' ({})", who, id, f.error().message));
+        out.push_back({who, fmt::format("QEMU has no device '{}' ({})", id, f.error().message)});
         return;
     }
     const std::string expected_bus = device["bus"].get<std::string>();
     if (!bus.is_string() || last_path_element(bus.get<std::string>()) != expected_bus)
-        out.push_back(fmt::format("{}: on bus {} in QEMU, {} in the definition", who, bus.dump(), expected_bus));
+        out.push_back({who, fmt::format("on bus {} in QEMU, {} in the definition", bus.dump(), expected_bus)});
     if (device.contains("addr")) {
         const Json addr = qom_get(qemu, id, "addr");
         const unsigned expected = devfn(device["addr"].get<std::string>());
         if (!addr.is_number() || addr.get<unsigned>() != expected)
-            out.push_back(fmt::format("{}: at devfn {} in QEMU, {:#x} ({}) in the definition", who, addr.dump(),
-                                      expected, device["addr"].get<std::string>()));
+            out.push_back({who, fmt::format("at devfn {} in QEMU, {:#x} ({}) in the definition", addr.dump(), expected,
+                                            device["addr"].get<std::string>())});
     }
     for (const char* property : {"port", "nr", "scsi-id", "lun", "channel", "unit", "chassis", "chassis_nr"}) {
         if (!device.contains(property)) continue;
         const std::string actual = as_text(qom_get(qemu, id, property));
         const std::string wanted = as_text(device[property]);
         if (actual != wanted)
-            out.push_back(fmt::format("{}: {} is {} in QEMU, {} in the definition", who, property, actual, wanted));
+            out.push_back({who, fmt::format("{} is {} in QEMU, {} in the definition", property, actual, wanted)});
     }
 }
 
@@ -173,8 +173,8 @@ void unplug(QmpClient& qemu, const Definition& definition, std::size_t index, qe
     remove_quietly(qemu, backends_of_device);
 }
 
-std::vector<std::string> differences(QmpClient& qemu, const Definition& definition) {
-    std::vector<std::string> out;
+std::vector<Difference> differences(QmpClient& qemu, const Definition& definition) {
+    std::vector<Difference> out;
     for (std::size_t i = 0; i < definition.domain().devices.size(); ++i) {
         const qemu::DeviceOptions options = qemu::device_options(definition, i, qemu::Backends::Stub);
         for (const Json& device : options.devices) check_device(qemu, device, definition.domain().describe(i), out);

@@ -22,10 +22,17 @@ void hotplug(QmpClient& qemu, const Definition& definition, std::size_t index, q
 void unplug(QmpClient& qemu, const Definition& definition, std::size_t index, qemu::Backends backends,
             std::chrono::milliseconds timeout);
 
+// A device that is not where the definition says, and how.
+struct Difference {
+    std::string device;   // as errors name it
+    std::string message;  // what QEMU has and what the definition says
+    std::string to_string() const { return device + ": " + message; }
+};
+
 // Every difference between where the definition puts each device and where
 // QEMU has it (bus and address, read from QOM, so a paused QEMU whose
 // firmware has not numbered any bus yet is checked as well). Empty when
 // everything is in place.
-std::vector<std::string> differences(QmpClient& qemu, const Definition& definition);
+std::vector<Difference> differences(QmpClient& qemu, const Definition& definition);
 
 }  // namespace guestaddr::qmp

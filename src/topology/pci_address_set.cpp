@@ -108,7 +108,7 @@ void PciAddressSet::validate(const PciAddress& a, ConnectFlags flags, AddressOri
 
 PciAddress PciAddressSet::reserve(PciAddress a, ConnectFlags flags, AddressOrigin origin,
                                   const model::DeviceLabel& who) {
-    if (mode_ == Mode::Plan && a.bus >= buses_.size()) a = grow_to(a, flags, who);
+    if (mode_ == Mode::Plan && a.bus >= buses_.size()) a = grow_to(a, flags, who, true);
     validate(a, flags, origin, who);
     PciBus& bus = buses_[a.bus];
     std::uint8_t bit = static_cast<std::uint8_t>(1u << a.function);
@@ -169,7 +169,7 @@ PciAddress PciAddressSet::allocate(ConnectFlags flags, std::optional<unsigned> f
             fail(ErrorKind::Exhausted, who(), "no free slot on bus 0 for an integrated device");
         if (numa) return reserve(grow_for_node(flags, *numa, who), flags, AddressOrigin::Chosen, who);
         PciAddress first_new{0, static_cast<unsigned>(buses_.size()), 0, function.value_or(0)};
-        found = grow_to(first_new, flags, who);
+        found = grow_to(first_new, flags, who, false);
         found->slot = buses_[found->bus].min_slot;
     }
     return reserve(*found, flags, AddressOrigin::Chosen, who);
@@ -177,7 +177,8 @@ PciAddress PciAddressSet::allocate(ConnectFlags flags, std::optional<unsigned> f
 
 // Growth (spec §5.6): the flags of the device that found no room decide
 // which controllers are added.
-PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const model::DeviceLabel& who) {
+PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const model::DeviceLabel& who,
+                                  bool named_by_address) {
     unsigned add = a.bus + 1 - static_cast<unsigned>(buses_.size());
     const ControllerRule* bulk = nullptr;
     bool need_bridge_pair = false;
@@ -205,6 +206,7 @@ PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const model:
     }
     unsigned next = static_cast<unsigned>(buses_.size());
     const unsigned end = next + add;
+    const PciGrowth growth{who, flags, named_by_address};
     if (need_bridge_pair) {
         const ControllerRule& port = *controller_rule("pcie-root-port");
         set_bus(next, port, true);
@@ -212,9 +214,13 @@ PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const model:
         // spare-port reservation cannot take it.
         buses_[next].accepts = Connect::PcieToPciBridge;
         set_bus(next + 1, *controller_rule("pcie-to-pci-bridge"), true);
+        buses_[next].grown_for = buses_[next + 1].grown_for = growth;
         next += 2;
     }
-    for (; next < end; ++next) set_bus(next, *bulk, true);
+    for (; next < end; ++next) {
+        set_bus(next, *bulk, true);
+        buses_[next].grown_for = growth;
+    }
     return a;
 }
 
@@ -257,7 +263,7 @@ PciAddress PciAddressSet::grow_for_node(ConnectFlags flags, unsigned numa, const
 
 void PciAddressSet::add_capacity(ConnectFlags flags, const model::DeviceLabel& who) {
     PciAddress first_new{0, static_cast<unsigned>(buses_.size()), 0, 0};
-    grow_to(first_new, flags, who);
+    grow_to(first_new, flags, who, false);
 }
 
 std::size_t PciAddressSet::free_hotplug_places(Connect type) const {

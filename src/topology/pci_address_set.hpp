@@ -20,6 +20,13 @@ namespace guestaddr::topology {
 // a PCI endpoint may sit in a PCIe slot and vice versa) or our own choice.
 enum class AddressOrigin { User, Chosen };
 
+// Why planning added a bus: the device that asked for it and how it connects.
+struct PciGrowth {
+    model::DeviceLabel who;
+    ConnectFlags flags;
+    bool named_by_address;  // its written address is on the bus; otherwise it found no free slot
+};
+
 struct PciBus {
     const ControllerRule* rule = nullptr;  // null while no model is known
     ConnectFlags accepts;
@@ -28,6 +35,7 @@ struct PciBus {
     std::array<std::uint8_t, 32> functions{};  // bit f set = function f taken
     std::array<bool, 32> aggregate{};          // slot shared by aggregate-capable devices
     std::optional<unsigned> numa;              // the guest NUMA node of the expander bus above it
+    std::optional<PciGrowth> grown_for;        // planning added it (for explain)
 
     bool empty() const;
 };
@@ -92,7 +100,7 @@ private:
     std::optional<unsigned> free_function_on_bus(unsigned bus, unsigned& slot, ConnectFlags flags,
                                                  std::optional<unsigned> function) const;
     // Adds buses so that `address.bus` exists; returns the (maybe moved) address.
-    PciAddress grow_to(PciAddress address, ConnectFlags flags, const model::DeviceLabel& who);
+    PciAddress grow_to(PciAddress address, ConnectFlags flags, const model::DeviceLabel& who, bool named_by_address);
     bool any_bus_accepts(Connect type) const;
 
     Mode mode_;

@@ -211,10 +211,27 @@ class Live(unittest.TestCase):
                     continue
                 r = guestaddr("verify", definition, "--qmp", guest.tool_socket, check=False)
                 self.assertEqual(r.returncode, 0, r.stderr)
+                if verified == 0:
+                    self.check_verify_json(definition, guest)
                 verified += 1
                 guest.stop()
         print(f"verified {verified} corpus guests; QEMU refused {len(refused_by_qemu)}: {refused_by_qemu}")
         self.assertGreaterEqual(verified, 10)
+
+    def check_verify_json(self, definition, guest):
+        r = guestaddr("verify", definition, "--qmp", guest.tool_socket, "--json", check=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout), {"schema": "guestaddr/verify/1", "matches": True, "differences": []})
+        # A NIC in the definition only (attached to the file, not to QEMU).
+        nic = self.path("verify-nic.xml", "<interface type='user'><mac address='52:54:00:aa:bb:01'/>"
+                                          "<model type='virtio'/></interface>")
+        more = self.path("verify-more.xml", guestaddr("attach", definition, nic).stdout)
+        r = guestaddr("verify", more, "--qmp", guest.tool_socket, "--json", check=False)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        doc = json.loads(r.stdout)
+        self.assertFalse(doc["matches"])
+        # (with any controller the NIC needed added beside it)
+        self.assertIn("interface 52:54:00:aa:bb:01", [d["device"] for d in doc["differences"]], doc)
 
     def live_sequence(self, machine):
         definition = self.guest_definition(machine)
