@@ -6,19 +6,22 @@
 #include <pugixml.hpp>
 
 #include "guest_generator.hpp"
+#include "guestaddr/abi.hpp"
 #include "guestaddr/guestaddr.hpp"
 #include "guestaddr/hotplug.hpp"
 #include "machine/machine.hpp"
 #include "model/domain.hpp"
 #include "views/topology_tree.hpp"
+#include "xml/input_checks.hpp"
 
 namespace {
 
 using guestaddr::bench::Machine;
+using guestaddr::bench::Shape;
 
 // The whole of `guestaddr assign` minus the file and process: text in, text out.
-void assign_text(benchmark::State& state, Machine machine) {
-    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
+void assign_text(benchmark::State& state, Machine machine, Shape shape = Shape::Channels) {
+    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine, shape);
     for (auto _ : state) {
         auto parsed = guestaddr::parse(xml);
         auto assigned = guestaddr::assign(std::move(*parsed));
@@ -54,17 +57,25 @@ void tree_text(benchmark::State& state, Machine machine) {
 }
 
 // Parsing alone, to tell the model's cost from the assigners'.
-void parse_text(benchmark::State& state, Machine machine) {
-    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
+void parse_text(benchmark::State& state, Machine machine, Shape shape = Shape::Channels) {
+    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine, shape);
     for (auto _ : state) {
         auto parsed = guestaddr::parse(xml);
         benchmark::DoNotOptimize(parsed);
     }
 }
 
-// The floor: pugixml parse and serialise, with guestaddr's output flags.
-void xml_floor(benchmark::State& state, Machine machine) {
+// The well-formedness pass alone, which parse runs before pugixml: what
+// refusing every document that is not XML 1.0 costs.
+void check_text(benchmark::State& state, Machine machine) {
     const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
+    for (auto _ : state) guestaddr::xml::check_text(xml);
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * xml.size()));
+}
+
+// The floor: pugixml parse and serialise, with guestaddr's output flags.
+void xml_floor(benchmark::State& state, Machine machine, Shape shape = Shape::Channels) {
+    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine, shape);
     for (auto _ : state) {
         pugi::xml_document doc;
         doc.load_buffer(xml.data(), xml.size(), pugi::parse_default);
@@ -96,6 +107,24 @@ void attach_one(benchmark::State& state, Machine machine) {
     }
 }
 
+// `guestaddr check-abi` minus the files: a migration's two definitions, the
+// running guest's (addressed) and the same one offered again, both read,
+// assigned and compared.
+void check_abi(benchmark::State& state, Machine machine) {
+    const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
+    const std::string addressed = guestaddr::format(*guestaddr::assign(std::move(*guestaddr::parse(xml))));
+    for (auto _ : state) {
+        auto differences = guestaddr::check_abi(std::move(*guestaddr::parse(addressed)),
+                                                std::move(*guestaddr::parse(addressed)));
+        if (!differences || !differences->empty()) {
+            state.SkipWithError("the same definition is not compatible with itself");
+            return;
+        }
+        benchmark::DoNotOptimize(differences);
+    }
+    state.counters["devices"] = static_cast<double>(state.range(0));
+}
+
 void sizes(benchmark::internal::Benchmark* b) {
     for (int n : {10, 100, 1000, 10000, 30000}) b->Arg(n);
     b->Unit(benchmark::kMillisecond);
@@ -109,8 +138,16 @@ BENCHMARK_CAPTURE(tree_text, pc, Machine::Pc)->Apply(sizes);
 BENCHMARK_CAPTURE(tree_text, q35, Machine::Q35)->Apply(sizes);
 BENCHMARK_CAPTURE(parse_text, pc, Machine::Pc)->Apply(sizes);
 BENCHMARK_CAPTURE(parse_text, q35, Machine::Q35)->Apply(sizes);
+BENCHMARK_CAPTURE(check_text, pc, Machine::Pc)->Apply(sizes);
 BENCHMARK_CAPTURE(xml_floor, pc, Machine::Pc)->Apply(sizes);
 BENCHMARK_CAPTURE(xml_floor, q35, Machine::Q35)->Apply(sizes);
+BENCHMARK_CAPTURE(check_abi, pc, Machine::Pc)->Apply(sizes);
+BENCHMARK_CAPTURE(check_abi, q35, Machine::Q35)->Apply(sizes);
+// Many controllers: SCSI disks 7 to a controller, channels 30 to one.
+BENCHMARK_CAPTURE(assign_text, pc_controllers, Machine::Pc, Shape::Controllers)->Apply(sizes);
+BENCHMARK_CAPTURE(assign_text, q35_controllers, Machine::Q35, Shape::Controllers)->Apply(sizes);
+BENCHMARK_CAPTURE(xml_floor, pc_controllers, Machine::Pc, Shape::Controllers)->Apply(sizes);
+BENCHMARK_CAPTURE(xml_floor, q35_controllers, Machine::Q35, Shape::Controllers)->Apply(sizes);
 BENCHMARK_CAPTURE(attach_one, pc, Machine::Pc)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(attach_one, q35, Machine::Q35)->Arg(10000)->Unit(benchmark::kMillisecond);
 

@@ -13,7 +13,8 @@
 # several runs. LIBVIRT_MAX (default 10000) skips libvirt above that size
 # (libvirt 9.0's dumpxml of a 30,000-device guest fails: "Unable to encode
 # message payload", its RPC size limit); where libvirt fails the row says so;
-# MACHINES (default "pc q35") picks the machines.
+# MACHINES (default "pc q35") picks the machines, SHAPES (default
+# "channels controllers", see bench/guest_generator.hpp) the guests' shapes.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="$(cd "${1:?usage: bench/compare.sh BUILD_DIR [DEVICES...]}" && pwd)"
@@ -21,6 +22,7 @@ shift
 sizes=("${@:-}")
 [ -n "${sizes[0]}" ] || sizes=(10 100 300 1000 10000 30000)
 machines=(${MACHINES:-pc q35})
+shapes=(${SHAPES:-channels controllers})
 libvirt_max="${LIBVIRT_MAX:-10000}"
 uri="${LIBVIRT_URI:-qemu:///system}"
 addrdiff="${ADDRDIFF:-$here/../../shared/tools/addrdiff.py}"
@@ -99,12 +101,13 @@ same_addresses() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
 
-printf '%-4s %7s %12s %12s %10s %10s %9s %6s\n' machine devices libvirt_ms guestaddr_ms floor_ms libvirt/ga ga/floor same
+printf '%-11s %-4s %7s %12s %12s %10s %10s %9s %6s\n' shape machine devices libvirt_ms guestaddr_ms floor_ms libvirt/ga ga/floor same
+for shape in "${shapes[@]}"; do
 for machine in "${machines[@]}"; do
     first_n=""; first_t=""; last_n=""; last_t=""
     for n in "${sizes[@]}"; do
-        xml="$work/$machine-$n.xml"
-        "$make_guest" "$n" "$machine" > "$xml"
+        xml="$work/$shape-$machine-$n.xml"
+        "$make_guest" "$n" "$machine" "$shape" > "$xml"
         runs=$(runs_for "$n")
         "$guestaddr" assign "$xml" > "$work/guestaddr-out.xml"
         time_pair "$runs" "$xml"
@@ -114,13 +117,14 @@ for machine in "${machines[@]}"; do
             same=-
             [ "$lv" = failed ] || same=$(same_addresses)
         fi
-        printf '%-7s %7s %12s %12s %10s %10s %9s %6s\n' "$machine" "$n" "$lv" "$ga" "$fl" \
+        printf '%-11s %-7s %7s %12s %12s %10s %10s %9s %6s\n' "$shape" "$machine" "$n" "$lv" "$ga" "$fl" \
             "$(case "$lv" in -|failed) echo - ;; *) ratio "$lv" "$ga" ;; esac)" "$(ratio "$ga" "$fl")" "$same"
         if [ "$n" -ge 1000 ] && [ -z "$first_n" ]; then first_n=$n; first_t=$ga; fi
         last_n=$n; last_t=$ga
     done
     if [ -n "$first_n" ] && [ "$last_n" != "$first_n" ]; then
-        awk -v n1="$first_n" -v t1="$first_t" -v n2="$last_n" -v t2="$last_t" -v m="$machine" \
+        awk -v n1="$first_n" -v t1="$first_t" -v n2="$last_n" -v t2="$last_t" -v m="$shape $machine" \
             'BEGIN { printf "%s: guestaddr grows as n^%.2f from %d to %d devices\n", m, log(t2 / t1) / log(n2 / n1), n1, n2 }'
     fi
+done
 done

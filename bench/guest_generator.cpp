@@ -9,14 +9,16 @@ constexpr std::size_t kPciShare = 5;            // one device in five is PCI
 constexpr std::size_t kChannelsPerSerial = 1000;  // libvirt accepts large `ports`
 constexpr std::size_t kSlotsPerBridge = 31;     // slot 0 of a pci-bridge is unusable
 constexpr std::size_t kBus0Devices = 24;        // what fits on pc's bus 0 beside the built-in devices
+constexpr std::size_t kDisksPerScsi = 7;        // libvirt's drive addresses: 7 units to a SCSI controller
+constexpr std::size_t kChannelsPerDefaultSerial = 30;  // 31 ports, port 0 kept for a console
 
 std::size_t ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
 
 // libvirt's disk names: vda … vdz, vdaa … (bijective base 26).
-std::string disk_name(std::size_t index) {
+std::string disk_name(std::size_t index, std::string_view prefix = "vd") {
     std::string suffix;
     for (std::size_t n = index + 1; n > 0; n = (n - 1) / 26) suffix.insert(suffix.begin(), char('a' + (n - 1) % 26));
-    return "vd" + suffix;
+    return std::string(prefix) + suffix;
 }
 
 std::string virtio_model(Machine machine) { return machine == Machine::Q35 ? "virtio-transitional" : "virtio"; }
@@ -72,25 +74,21 @@ void add_serial_capacity(std::string& out, std::size_t channels) {
                        kChannelsPerSerial + 1);
 }
 
-}  // namespace
-
-bool machine_from_name(std::string_view name, Machine& machine) {
-    if (name == "pc") machine = Machine::Pc;
-    else if (name == "q35") machine = Machine::Q35;
-    else return false;
-    return true;
+void add_header(std::string& out, std::string_view shape, std::size_t devices, Machine machine) {
+    const char* name = machine == Machine::Q35 ? "q35" : "pc";
+    fmt::format_to(std::back_inserter(out),
+                   "<domain type='kvm'>\n  <name>bench-{}{}-{}</name>\n  <memory unit='KiB'>4194304</memory>\n"
+                   "  <vcpu placement='static'>4</vcpu>\n  <os>\n    <type arch='x86_64' machine='{}'>hvm</type>\n"
+                   "  </os>\n  <devices>\n",
+                   shape, name, devices, name);
 }
 
-std::string make_guest(std::size_t devices, Machine machine) {
+std::string channels_guest(std::size_t devices, Machine machine) {
     const std::size_t pci_devices = ceil_div(devices, kPciShare);
     const std::size_t channels = devices - pci_devices;
     std::string out;
     out.reserve(devices * 160 + 1024);
-    fmt::format_to(std::back_inserter(out),
-                   "<domain type='kvm'>\n  <name>bench-{}-{}</name>\n  <memory unit='KiB'>4194304</memory>\n"
-                   "  <vcpu placement='static'>4</vcpu>\n  <os>\n    <type arch='x86_64' machine='{}'>hvm</type>\n"
-                   "  </os>\n  <devices>\n",
-                   machine == Machine::Q35 ? "q35" : "pc", devices, machine == Machine::Q35 ? "q35" : "pc");
+    add_header(out, "", devices, machine);
     add_pci_capacity(out, machine, pci_devices);
     add_serial_capacity(out, channels);
     for (std::size_t i = 0; i < pci_devices; ++i) {
@@ -100,6 +98,66 @@ std::string make_guest(std::size_t devices, Machine machine) {
     for (std::size_t i = 0; i < channels; ++i) add_channel(out, i);
     out += "  </devices>\n</domain>\n";
     return out;
+}
+
+void add_scsi_disk(std::string& out, std::size_t n) {
+    const std::string name = disk_name(n, "sd");
+    fmt::format_to(std::back_inserter(out),
+                   "    <disk type='file' device='disk'>\n      <driver name='qemu' type='raw'/>\n"
+                   "      <source file='/var/lib/guestaddr-bench/{}.img'/>\n"
+                   "      <target dev='{}' bus='scsi'/>\n    </disk>\n",
+                   name, name);
+}
+
+// `count` controllers of `type`, indexes 0 on; on q35 of the transitional
+// virtio model, which fits the conventional PCI slots of the pci-bridges.
+void add_controllers(std::string& out, std::string_view type, std::string_view pc_model, std::size_t count,
+                     Machine machine) {
+    const std::string_view model = machine == Machine::Q35 ? "virtio-transitional" : pc_model;
+    for (std::size_t i = 0; i < count; ++i) {
+        fmt::format_to(std::back_inserter(out), "    <controller type='{}' index='{}'", type, i);
+        if (!model.empty()) fmt::format_to(std::back_inserter(out), " model='{}'", model);
+        out += "/>\n";
+    }
+}
+
+std::string controllers_guest(std::size_t devices, Machine machine) {
+    const std::size_t disks = devices * 2 / 5;
+    const std::size_t nics = devices / 10;
+    const std::size_t channels = devices - disks - nics;
+    const std::size_t scsi = ceil_div(disks, kDisksPerScsi);
+    const std::size_t serial = ceil_div(channels, kChannelsPerDefaultSerial);
+    std::string out;
+    out.reserve(devices * 170 + 1024);
+    add_header(out, "controllers-", devices, machine);
+    add_pci_capacity(out, machine, scsi + serial + nics);
+    add_controllers(out, "scsi", "virtio-scsi", scsi, machine);
+    add_controllers(out, "virtio-serial", "", serial, machine);
+    for (std::size_t i = 0; i < disks; ++i) add_scsi_disk(out, i);
+    for (std::size_t i = 0; i < nics; ++i) add_nic(out, i, machine);
+    for (std::size_t i = 0; i < channels; ++i) add_channel(out, i);
+    out += "  </devices>\n</domain>\n";
+    return out;
+}
+
+}  // namespace
+
+bool machine_from_name(std::string_view name, Machine& machine) {
+    if (name == "pc") machine = Machine::Pc;
+    else if (name == "q35") machine = Machine::Q35;
+    else return false;
+    return true;
+}
+
+bool shape_from_name(std::string_view name, Shape& shape) {
+    if (name == "channels") shape = Shape::Channels;
+    else if (name == "controllers") shape = Shape::Controllers;
+    else return false;
+    return true;
+}
+
+std::string make_guest(std::size_t devices, Machine machine, Shape shape) {
+    return shape == Shape::Controllers ? controllers_guest(devices, machine) : channels_guest(devices, machine);
 }
 
 }  // namespace guestaddr::bench

@@ -11,8 +11,13 @@ namespace guestaddr::bench {
 
 enum class Machine { Pc, Q35 };
 
+// What the guest is made of (see make_guest).
+enum class Shape { Channels, Controllers };
+
 // "pc" / "q35"; anything else is not a machine the benchmarks know.
 bool machine_from_name(std::string_view name, Machine& machine);
+// "channels" / "controllers".
+bool shape_from_name(std::string_view name, Shape& shape);
 
 // A guest with `devices` devices that need an address: one in five is a PCI
 // device (virtio NICs and disks alternately), the rest are virtio-serial
@@ -21,7 +26,17 @@ bool machine_from_name(std::string_view name, Machine& machine);
 // pci-bridges (on q35 behind a root port and a pcie-to-pci-bridge; there the
 // PCI devices use the transitional virtio models so that they fit on them,
 // because each PCIe endpoint would cost one of only 256 bus numbers).
+//
+// Shape::Controllers is a guest with many controllers, shaped as libvirt can
+// place it: of every 20 devices, 8 are SCSI disks (sda, sdb, ...) on declared
+// virtio-scsi controllers, 7 to a controller (libvirt's drive address of a
+// SCSI disk follows from its name: controller = name index / 7), 2 are
+// virtio NICs and 10 virtio-serial channels on declared virtio-serial
+// controllers of libvirt's default 31 ports (30 channels each). The
+// controllers and the pci-bridges they need are declared besides the
+// `devices`, which count the disks, NICs and channels.
+//
 // No device carries an address: assign places all of them.
-std::string make_guest(std::size_t devices, Machine machine);
+std::string make_guest(std::size_t devices, Machine machine, Shape shape = Shape::Channels);
 
 }  // namespace guestaddr::bench

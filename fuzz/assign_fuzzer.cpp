@@ -3,7 +3,9 @@
 //
 // Besides "no crash, no sanitizer report, no hang", two properties are
 // checked, because a management system stores what guestaddr prints:
-//  - what assign prints parses again (never a partial or broken definition);
+//  - what assign prints parses again (never a partial or broken definition,
+//    and, as parse refuses every document that is not well-formed XML 1.0,
+//    never one a strict XML parser would refuse);
 //  - assign is idempotent: assigning the output again changes nothing, since
 //    addresses, once given, must never move. Assigning it again may be
 //    refused, as libvirt refuses some of its own output (a fifth serial port

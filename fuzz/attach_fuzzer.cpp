@@ -24,7 +24,7 @@ namespace {
 
 std::string guest(const char* machine) {
     const std::string xml = std::string("<domain type='kvm'><name>f</name><memory unit='MiB'>512</memory>") +
-                            "<os><type arch='x86_64' machine='" + machine + "'>hvm</type></os><devices>"
+                            "<os><type arch='x86_64' machine='" + machine + "'>hvm</type></os><features><acpi/></features><devices>"
                             "<disk type='file'><source file='/a'/><target dev='vda' bus='virtio'/></disk>"
                             "<disk type='file' device='cdrom'><target dev='sda' bus='sata'/></disk>"
                             "<interface type='network'><mac address='52:54:00:00:00:01'/><model type='virtio'/></interface>"

@@ -3,7 +3,7 @@
 # (60 by default), or, with FUZZ_RUNS set, for that many inputs from the
 # random seed FUZZ_SEED (1 by default): the same inputs on every machine, as
 # CI needs (a time limit runs a different number of inputs on each). assign
-# is seeded with every input.xml of ../shared/conformance and the
+# is seeded with every input.xml of tests/corpora/conformance and the
 # regressions, attach with the devices of tests/conformance/attach-cases.
 # Exits non-zero on a crash, a sanitizer report, a broken property or a hang;
 # the input is left in BUILD_DIR/fuzz-artifacts/ and belongs in
@@ -20,7 +20,7 @@ for arg in "$@"; do
         *) seconds="$arg" ;;
     esac
 done
-shared="${SHARED_DIR:-$here/../../shared}"
+conformance="${CONFORMANCE_DIR:-$here/../tests/corpora/conformance}"
 fuzzer="$build/fuzz/${target}_fuzzer"
 
 seeds="$build/fuzz-seeds-$target"
@@ -35,8 +35,8 @@ if [ "$target" = attach ]; then
     for f in "$here"/../tests/conformance/attach-cases/*/device.xml; do
         cp "$f" "$seeds/$(basename "$(dirname "$f")").xml"
     done
-elif [ -d "$shared/conformance" ]; then
-    find "$shared/conformance" -name input.xml | while read -r f; do
+elif [ -d "$conformance" ]; then
+    find "$conformance" -name input.xml | while read -r f; do
         name="$(basename "$(dirname "$f")")"
         cp "$f" "$seeds/$name.xml"
     done

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
 
 #include "guestaddr/guestaddr.hpp"
@@ -34,5 +35,11 @@ Result<std::size_t> find_device(const Definition& definition, std::string_view d
 // Removes devices[index]. A controller that still has devices on it, or the
 // root bus, cannot be removed.
 Result<Definition> detach(Definition definition, std::size_t index);
+
+// Why the running guest could not take devices[index] being plugged in or
+// out live (a PCI device of a PC guest without ACPI: it would not see the
+// change where the definition puts it); nothing when it can. A Live attach
+// checks this itself; a live detach asks before unplugging.
+std::optional<Error> live_plug_refusal(const Definition& definition, std::size_t index);
 
 }  // namespace guestaddr

@@ -33,11 +33,13 @@ struct SerialController {
     }
 };
 
+using Controllers = std::map<unsigned, SerialController>;
+
 bool is_virtio_channel(const Device& d) { return d.cls == DeviceClass::Channel && d.target_type == "virtio"; }
 bool is_virtio_console(const Device& d) { return d.cls == DeviceClass::Console && d.target_type == "virtio"; }
 
-std::map<unsigned, SerialController> controllers_of(const Domain& domain) {
-    std::map<unsigned, SerialController> out;
+Controllers controllers_of(const Domain& domain) {
+    Controllers out;
     for (std::size_t i : domain.controller_order) {
         const Device& c = domain.devices[i];
         if (c.type == "virtio-serial") out[c.index.value_or(0)].ports = c.extras().ports.value_or(kDefaultPorts);
@@ -45,7 +47,7 @@ std::map<unsigned, SerialController> controllers_of(const Domain& domain) {
     return out;
 }
 
-void reserve_explicit(Domain& domain, std::map<unsigned, SerialController>& controllers) {
+void reserve_explicit(Domain& domain, Controllers& controllers) {
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
         const auto* a = std::get_if<VirtioSerialAddress>(&d.address);
@@ -62,7 +64,7 @@ void reserve_explicit(Domain& domain, std::map<unsigned, SerialController>& cont
     }
 }
 
-unsigned add_controller(Domain& domain, std::size_t for_device, std::map<unsigned, SerialController>& controllers) {
+unsigned add_controller(Domain& domain, std::size_t for_device, Controllers& controllers) {
     unsigned index = 0;
     while (controllers.contains(index)) ++index;
     const std::size_t added = domain.add_implicit(model::implicit_controller("virtio-serial", index, ""));
@@ -74,7 +76,10 @@ unsigned add_controller(Domain& domain, std::size_t for_device, std::map<unsigne
     return index;
 }
 
-VirtioSerialAddress choose_port(Domain& domain, std::size_t i, std::map<unsigned, SerialController>& controllers) {
+// `open` is the first controller that may have a free port: ports are only
+// taken, never given back, so a controller found full is not looked at
+// again (a guest can have hundreds of controllers, full one after another).
+VirtioSerialAddress choose_port(Domain& domain, std::size_t i, Controllers& controllers, Controllers::iterator& open) {
     if (const auto* a = std::get_if<VirtioSerialAddress>(&domain.devices[i].address)) {
         auto c = controllers.find(a->controller);
         std::optional<unsigned> port = c == controllers.end() ? std::nullopt : c->second.take();
@@ -86,25 +91,27 @@ VirtioSerialAddress choose_port(Domain& domain, std::size_t i, std::map<unsigned
         });
         return VirtioSerialAddress{a->controller, 0, *port};
     }
-    for (auto& [index, c] : controllers) {
-        if (auto port = c.take()) {
-            model::note_placement(domain, i, "virtio-serial-first-free-port", [&, index = index] {
+    for (; open != controllers.end(); ++open) {
+        if (auto port = open->second.take()) {
+            model::note_placement(domain, i, "virtio-serial-first-free-port", [&, index = open->first] {
                 return fmt::format("the first free port, controller by controller: controller {}", index);
             });
-            return VirtioSerialAddress{index, 0, *port};
+            return VirtioSerialAddress{open->first, 0, *port};
         }
     }
+    // Every controller is full: the one added is the only one with room.
     const unsigned added = add_controller(domain, i, controllers);
     model::note_placement(domain, i, "virtio-serial-first-free-port", [&] {
         return fmt::format("the first port of virtio-serial controller {}, added for it", added);
     });
-    return VirtioSerialAddress{added, 0, *controllers[added].take()};
+    open = controllers.find(added);
+    return VirtioSerialAddress{added, 0, *open->second.take()};
 }
 
 // A virtio console with a virtio-serial address but no port uses up the
 // first free port of controller 0, whatever controller it names, and its
 // address keeps port 0: libvirt 9.0 reserves it so and never writes it back.
-void reserve_console_ports(Domain& domain, std::map<unsigned, SerialController>& controllers) {
+void reserve_console_ports(Domain& domain, Controllers& controllers) {
     for (std::size_t i : domain.of_class(DeviceClass::Console)) {
         const auto* a = std::get_if<VirtioSerialAddress>(&domain.devices[i].address);
         if (!is_virtio_console(domain.devices[i]) || a == nullptr || a->port != 0) continue;
@@ -120,14 +127,15 @@ void reserve_console_ports(Domain& domain, std::map<unsigned, SerialController>&
 }  // namespace
 
 void assign_virtio_serial_addresses(Domain& domain) {
-    std::map<unsigned, SerialController> controllers = controllers_of(domain);
+    Controllers controllers = controllers_of(domain);
     reserve_explicit(domain, controllers);
     reserve_console_ports(domain, controllers);
+    auto open = controllers.begin();
     for (std::size_t i : domain.of_class(DeviceClass::Channel)) {
         const Device& d = domain.devices[i];
         const auto* a = std::get_if<VirtioSerialAddress>(&d.address);
         if (!is_virtio_channel(d) || (a != nullptr && a->port != 0)) continue;
-        domain.devices[i].address = choose_port(domain, i, controllers);
+        domain.devices[i].address = choose_port(domain, i, controllers, open);
     }
 }
 

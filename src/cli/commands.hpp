@@ -18,6 +18,7 @@ namespace guestaddr::cli {
 inline constexpr int kSuccess = 0;
 inline constexpr int kInvalidDefinition = 1;  // refused: every error on stderr, nothing on stdout
 inline constexpr int kIoFailure = 2;          // a file could not be read or written
+inline constexpr int kIncompatible = 3;       // check-abi: NEW changes the guest ABI of OLD
 
 using Runner = std::function<int()>;
 
@@ -27,6 +28,7 @@ Runner add_argv_command(CLI::App& app);
 Runner add_attach_command(CLI::App& app);
 Runner add_detach_command(CLI::App& app);
 Runner add_verify_command(CLI::App& app);
+Runner add_check_abi_command(CLI::App& app);
 Runner add_tree_command(CLI::App& app);
 Runner add_explain_command(CLI::App& app);
 

@@ -46,6 +46,7 @@ Definition attach_device(Definition definition, const std::string& device_xml, c
 Definition detach_device(Definition definition, const std::string& device_xml, const EditArgs& args) {
     const std::size_t index = value_or_throw(find_device(definition, device_xml));
     if (!args.qmp_socket.empty()) {
+        if (auto refusal = live_plug_refusal(definition, index)) throw Failure(*refusal);
         qmp::QmpClient qemu = qmp::QmpClient::connect(args.qmp_socket, args.timeout());
         qmp::unplug(qemu, definition, index, args.backends(), args.timeout());
     }

@@ -41,9 +41,28 @@ bool read_all(int fd, std::string& text) {
     return true;
 }
 
+// A failure that left `path` as it was, said so.
+Error unchanged(const std::string& path, const std::string& what) {
+    Error e = io_error(path, what);
+    e.message += fmt::format(" ({} is unchanged)", path);
+    return e;
+}
+
 std::filesystem::path directory_of(const std::string& path) {
     const std::filesystem::path target(path);
     return target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+}
+
+// Flushes a directory's entries to disk. A file system that cannot flush
+// a directory (EINVAL) keeps its entries by other means.
+bool sync_directory(const std::filesystem::path& directory) {
+    const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool synced = ::fsync(fd) == 0 || errno == EINVAL;
+    const int saved_errno = errno;
+    ::close(fd);
+    errno = saved_errno;
+    return synced;
 }
 
 // ".NAME<suffix>" in the folder of `path`: the temporary file and the lock
@@ -95,11 +114,13 @@ bool write_all(int fd, std::string_view text) {
 Result<std::shared_ptr<EditLock>> EditLock::acquire(const std::string& path) {
     const std::string lock_path = hidden_sibling(path, ".lock");
     int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return io_error(lock_path, "cannot open the lock file");
+    if (fd < 0) return unchanged(path, fmt::format("cannot open its edit lock {}", lock_path));
     while (::flock(fd, LOCK_EX) != 0) {
         if (errno == EINTR) continue;
+        const int saved_errno = errno;
         ::close(fd);
-        return io_error(lock_path, "cannot lock");
+        errno = saved_errno;
+        return unchanged(path, fmt::format("cannot take its edit lock {}", lock_path));
     }
     remove_stale_temporaries(path);
     return std::shared_ptr<EditLock>(new EditLock(fd));
@@ -134,34 +155,34 @@ void print(const Definition& definition) {
 Result<bool> write_atomically(const std::string& path, const Definition& definition) {
     std::string temp = hidden_sibling(path, std::string(kTemporaryMark) + std::string(kTemporaryRandomChars, 'X'));
     int fd = ::mkstemp(temp.data());
-    if (fd < 0) return io_error(path, "cannot create a temporary file beside it");
+    if (fd < 0) return unchanged(path, "cannot create a temporary file beside it");
     bool written = true;
     int saved_errno = 0;
-    format(definition, [&](std::string_view piece) {
-        if (written && !write_all(fd, piece)) {
-            written = false;
-            saved_errno = errno;
-        }
-    });
-    if (written && ::fsync(fd) != 0) {
+    auto failed = [&] {
         written = false;
         saved_errno = errno;
-    }
-    ::close(fd);
+    };
+    format(definition, [&](std::string_view piece) {
+        if (written && !write_all(fd, piece)) failed();
+    });
+    if (written && ::fsync(fd) != 0) failed();
+    // A file system may report a write error only now (NFS does).
+    if (::close(fd) != 0 && written) failed();
     if (!written) {
         ::unlink(temp.c_str());
         errno = saved_errno;
-        return io_error(path, "cannot write");
+        return unchanged(path, "cannot write the new definition");
     }
     if (::rename(temp.c_str(), path.c_str()) != 0) {
+        saved_errno = errno;
         ::unlink(temp.c_str());
-        return io_error(path, "cannot replace");
+        errno = saved_errno;
+        return unchanged(path, "cannot replace it with the new definition");
     }
     // The rename itself is durable only once the directory is flushed.
-    if (int dfd = ::open(directory_of(path).c_str(), O_RDONLY | O_DIRECTORY); dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
+    if (!sync_directory(directory_of(path)))
+        return io_error(path, "replaced with the new definition, but flushing its folder failed (after a crash it "
+                              "may be the old file again)");
     return true;
 }
 

@@ -21,7 +21,10 @@ void print(const Definition& definition);
 
 // Writes the definition's text to a temporary file beside `path`, flushes it to disk and
 // renames it over `path`: readers see the old file or the new one, never
-// a torn one. Editors call it holding path's EditLock; `assign -o` does
+// a torn one. On a failure (a full, read-only or failing disk) the
+// temporary file is removed and the error says whether `path` is unchanged
+// (every step before the rename) or already the new definition (flushing
+// the folder after it). Editors call it holding path's EditLock; `assign -o` does
 // not (it leaves no lock file behind), so an editor taking the lock at that
 // moment may remove its temporary file, and it fails without a change.
 Result<bool> write_atomically(const std::string& path, const Definition& definition);

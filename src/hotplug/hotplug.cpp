@@ -65,6 +65,23 @@ void add_console_for_first_serial(model::Domain& domain, std::size_t index) {
     domain.add_implicit(std::move(console));
 }
 
+// A running PC learns of PCI hotplug only through ACPI: QEMU signals it
+// with an ACPI event (and on q35 grants the guest native PCIe hotplug only
+// through its ACPI tables). A guest without <acpi/> (QEMU's -no-acpi) gets
+// the firmware's own fallback tables instead: on q35 their hotplug handler
+// reads a register block the machine does not have and ejects every device
+// of the root bus, and the guest never hears of a native PCIe hotplug; on pc
+// QEMU refuses the hotplug. Either way the guest would not see the device
+// where the definition puts it, so the change waits for the next boot.
+void check_guest_hears_pci_hotplug(const model::Domain& domain, std::size_t index) {
+    const bool pc = domain.arch == "x86_64" || domain.arch == "i686";
+    if (!pc || domain.acpi || domain.devices[index].pci() == nullptr) return;
+    throw Failure(Error{ErrorKind::Unsupported, domain.describe(index),
+                        "a guest without ACPI (<features><acpi/>) cannot take PCI hotplug: QEMU signals it "
+                        "through ACPI, and on q35 the guest would answer by dropping every PCI device; "
+                        "change the stopped guest's definition (without --qmp) and restart it"});
+}
+
 }  // namespace
 
 Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug, std::string_view prefer) {
@@ -84,7 +101,10 @@ Result<Attachment> attach(Definition definition, std::string_view device_xml, Pl
         impl.domain.devices[index].hotplugged = plug == Plug::Live;
         assigners::assign_all(impl.domain);
         impl.domain.devices[index].hotplugged = false;
-        if (plug == Plug::Live) check_nothing_else_added(impl.domain, before + 1);
+        if (plug == Plug::Live) {
+            check_nothing_else_added(impl.domain, before + 1);
+            check_guest_hears_pci_hotplug(impl.domain, index);
+        }
         add_console_for_first_serial(impl.domain, index);
         return Attachment{std::move(definition), index};
     } catch (const Failure& f) {
@@ -112,6 +132,15 @@ Result<Definition> detach(Definition definition, std::size_t index) {
         // on) comes back, at the same address.
         assigners::assign_all(impl.domain);
         return definition;
+    } catch (const Failure& f) {
+        return f.error();
+    }
+}
+
+std::optional<Error> live_plug_refusal(const Definition& definition, std::size_t index) {
+    try {
+        check_guest_hears_pci_hotplug(definition.domain(), index);
+        return std::nullopt;
     } catch (const Failure& f) {
         return f.error();
     }

@@ -173,6 +173,7 @@ void fill_controller_indexes(Domain& domain) {
         }
         previous = &c;
     }
+    domain.reindex_controllers();
 }
 
 void fill_device_defaults(Domain& domain, const MachineProfile& machine) {

@@ -34,10 +34,10 @@ std::vector<std::size_t> Domain::of_class(DeviceClass cls) const {
 }
 
 std::optional<std::size_t> Domain::find_controller_index(std::string_view type, unsigned index) const {
-    for (std::size_t i : controller_order)
-        if (devices[i].type == type && devices[i].index == index) return i;
-    return std::nullopt;
+    return controller_table_.find(type, index);
 }
+
+void Domain::reindex_controllers() { controller_table_.rebuild(devices, controller_order); }
 
 Device* Domain::find_controller(std::string_view type, unsigned index) {
     const std::optional<std::size_t> i = find_controller_index(type, index);
@@ -67,7 +67,10 @@ std::size_t Domain::add_implicit(Device&& device) {
     device.implicit = true;
     devices.push_back(std::move(device));
     const std::size_t i = enter_last(*this);
-    if (devices[i].cls == DeviceClass::Controller) controller_order.push_back(i);
+    if (devices[i].cls == DeviceClass::Controller) {
+        controller_order.push_back(i);
+        controller_table_.add(devices[i], i);
+    }
     if (devices[i].cls == DeviceClass::Disk) disk_order.push_back(i);
     return i;
 }
@@ -145,6 +148,7 @@ void Domain::remove(std::size_t i) {
     drop(controller_order);
     drop(disk_order);
     for (std::vector<std::size_t>& members : by_class) drop(members);
+    reindex_controllers();
 }
 
 std::vector<std::size_t> Domain::controllers_by_index() const {
@@ -171,6 +175,7 @@ void Domain::order_parsed_lists() {
         order_controllers(devices, kind);
         controller_order.insert(controller_order.end(), kind.begin(), kind.end());
     }
+    reindex_controllers();
     disk_order.clear();
     for (std::vector<std::size_t>& kind :
          kinds_in_order(disks, [&](std::size_t i) -> std::string_view { return devices[i].bus; })) {

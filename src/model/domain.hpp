@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/controller_table.hpp"
 #include "model/device.hpp"
 #include "model/intent.hpp"
 #include "model/provenance.hpp"
@@ -24,7 +25,8 @@ struct Domain {
     std::string machine;    // <os><type machine>, canonical after canonicalisation
     unsigned vcpus = 1;
     unsigned numa_cells = 0;
-    unsigned memory_slots = 0;
+    bool max_memory = false;    // <maxMemory> with a size: memory hotplug
+    unsigned memory_slots = 0;  // <maxMemory slots>
     bool acpi = false;  // <features><acpi/>
     // All guest memory is shared with other processes: <memoryBacking><access
     // mode='shared'/>, unless a NUMA cell says otherwise, or memAccess='shared'
@@ -58,7 +60,11 @@ struct Domain {
     // disks and controllers (their own orders), videos (primary first) and
     // devices that lead their kind.
     std::vector<std::size_t> of_class(DeviceClass cls) const;
-    // The controller of this type and index, if any, and its index in `devices`.
+    // The controller of this type and index, if any, and its index in
+    // `devices` (of several, the first in controller_order). Constant time:
+    // whoever changes a controller's type or index in place calls
+    // reindex_controllers(); adding, removing and ordering devices keep the
+    // table themselves.
     std::optional<std::size_t> find_controller_index(std::string_view type, unsigned index) const;
     Device* find_controller(std::string_view type, unsigned index);
     const Device* find_controller(std::string_view type, unsigned index) const;
@@ -84,6 +90,11 @@ struct Domain {
     std::vector<std::size_t> controllers_by_index() const;
     // Removes devices[i]; later devices move down one index.
     void remove(std::size_t i);
+    // Enters the controllers anew in the table find_controller uses.
+    void reindex_controllers();
+
+private:
+    ControllerTable controller_table_;
 };
 
 // Notes why devices[i] got its address when someone is explaining; `text`

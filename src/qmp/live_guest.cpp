@@ -136,6 +136,23 @@ void rename_block_nodes(qemu::DeviceOptions& options, const std::string& id) {
             device["drive"] = renamed[device["drive"].get<std::string>()];
 }
 
+// A DEVICE_DELETED event about device `id` (its "data" says so).
+bool names_device(const Json& event, const std::string& id) {
+    auto data = event.find("data");
+    if (data == event.end() || !data->is_object()) return false;
+    auto device = data->find("device");
+    return device != data->end() && device->is_string() && device->get<std::string>() == id;
+}
+
+// QEMU refused (it did nothing), or the connection failed (QEMU may yet
+// have done it, or do it once it runs again): say which, as the
+// definition, unchanged either way, may then no longer be QEMU's.
+std::string with_state_unknown(const Error& error, std::string_view done) {
+    if (error.kind != ErrorKind::Io) return error.message;
+    return fmt::format("{}; the definition is unchanged, but QEMU may have {} the device all the same", error.message,
+                       done);
+}
+
 }  // namespace
 
 void hotplug(QmpClient& qemu, const Definition& definition, std::size_t index, qemu::Backends backends) {
@@ -152,7 +169,7 @@ void hotplug(QmpClient& qemu, const Definition& definition, std::size_t index, q
         for (const Json& device : options.devices) qemu.execute("device_add", device);
     } catch (const Failure& f) {
         remove_quietly(qemu, created);
-        throw Failure(Error{f.error().kind, who, f.error().message});
+        throw Failure(Error{f.error().kind, who, with_state_unknown(f.error(), "plugged in")});
     }
 }
 
@@ -164,9 +181,9 @@ void unplug(QmpClient& qemu, const Definition& definition, std::size_t index, qe
     rename_block_nodes(options, id);
     try {
         qemu.execute("device_del", Json{{"id", id}});
-        qemu.wait_event("DEVICE_DELETED", [&](const Json& e) { return e["data"].value("device", "") == id; }, timeout);
+        qemu.wait_event("DEVICE_DELETED", [&](const Json& e) { return names_device(e, id); }, timeout);
     } catch (const Failure& f) {
-        throw Failure(Error{f.error().kind, who, f.error().message});
+        throw Failure(Error{f.error().kind, who, with_state_unknown(f.error(), "unplugged")});
     }
     std::vector<BackendCommands> backends_of_device;
     for (const Option& backend : options.backends) backends_of_device.push_back(commands_for(backend));

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
@@ -34,19 +35,46 @@ int connect_unix(const std::string& path, Clock::time_point deadline) {
     }
 }
 
+// Longer than any reply guestaddr asks for: past it a peer that never ends
+// its line is not QEMU.
+constexpr std::size_t kMaxMessageBytes = std::size_t{16} << 20;
+
+// What a peer sent, for a message: at most 80 characters, control
+// characters and other bytes outside printable ASCII as \xNN.
+std::string excerpt(std::string_view text) {
+    constexpr std::size_t kShown = 80;
+    std::string out;
+    for (unsigned char c : text.substr(0, kShown)) {
+        if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
+        else out += fmt::format("\\x{:02x}", c);
+    }
+    if (text.size() > kShown) out += "...";
+    return out;
+}
+
+// QEMU's "desc" of an error reply, or the reply itself when it has none.
+std::string reason(const Json& error) {
+    if (error.is_object())
+        if (auto desc = error.find("desc"); desc != error.end() && desc->is_string()) return desc->get<std::string>();
+    return fmt::format("no reason given ({})", excerpt(error.dump()));
+}
+
+std::string seconds(std::chrono::milliseconds duration) { return fmt::format("{:g}", duration.count() / 1000.0); }
+
 }  // namespace
 
 QmpClient QmpClient::connect(const std::string& socket_path, std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
     QmpClient client(connect_unix(socket_path, deadline), timeout);
-    Json greeting = client.read_message(deadline);
-    if (!greeting.contains("QMP")) io_failure(fmt::format("{} did not greet like QEMU's QMP", socket_path));
+    Json greeting = client.read_message(deadline, timeout, "greeting");
+    if (!greeting.contains("QMP")) client.lost(fmt::format("{} did not greet like QEMU's QMP", socket_path));
     client.execute("qmp_capabilities");
     return client;
 }
 
 QmpClient::QmpClient(QmpClient&& other) noexcept
-    : fd_(other.fd_), timeout_(other.timeout_), buffer_(std::move(other.buffer_)), events_(std::move(other.events_)) {
+    : fd_(other.fd_), lost_(std::move(other.lost_)), timeout_(other.timeout_), buffer_(std::move(other.buffer_)),
+      events_(std::move(other.events_)) {
     other.fd_ = -1;
 }
 
@@ -54,30 +82,46 @@ QmpClient::~QmpClient() {
     if (fd_ >= 0) ::close(fd_);
 }
 
+void QmpClient::lost(std::string message) {
+    lost_ = message;
+    io_failure(std::move(message));
+}
+
 void QmpClient::send(const Json& message) {
+    if (!lost_.empty()) io_failure(fmt::format("not sent, the QMP connection is unusable: {}", lost_));
     const std::string text = message.dump() + "\r\n";
     std::size_t done = 0;
     while (done < text.size()) {
         ssize_t n = ::send(fd_, text.data() + done, text.size() - done, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) io_failure(fmt::format("cannot send to QEMU: {}", std::strerror(errno)));
+        if (n < 0) lost(fmt::format("cannot send to QEMU: {}", std::strerror(errno)));
         done += static_cast<std::size_t>(n);
     }
 }
 
 // QMP messages are JSON objects, one per line.
-Json QmpClient::read_message(Clock::time_point deadline) {
+Json QmpClient::read_message(Clock::time_point deadline, std::chrono::milliseconds waited, const std::string& awaited) {
+    std::size_t scanned = 0;  // the bytes of buffer_ known to hold no end of line
     while (true) {
-        if (std::size_t end = buffer_.find('\n'); end != std::string::npos) {
+        if (std::size_t end = buffer_.find('\n', scanned); end != std::string::npos) {
             std::string line = buffer_.substr(0, end);
             buffer_.erase(0, end + 1);
+            scanned = 0;
             if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
             Json message = Json::parse(line, nullptr, false);
-            if (message.is_discarded()) io_failure("QEMU sent something that is not JSON");
+            if (message.is_discarded())
+                lost(fmt::format("QEMU sent something that is not JSON, waiting for the {}: {}", awaited, excerpt(line)));
+            if (!message.is_object())
+                lost(fmt::format("QEMU sent a QMP message that is not a JSON object, waiting for the {}: {}", awaited,
+                                 excerpt(line)));
             return message;
         }
+        scanned = buffer_.size();
+        if (buffer_.size() > kMaxMessageBytes)
+            lost(fmt::format("QEMU sent more than {} MiB without ending the message, waiting for the {}",
+                             kMaxMessageBytes >> 20, awaited));
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left.count() <= 0) io_failure("QEMU did not answer in time");
+        if (left.count() <= 0) lost(fmt::format("QEMU did not answer in time: no {} within {} s", awaited, seconds(waited)));
         pollfd p{fd_, POLLIN, 0};
         int ready = ::poll(&p, 1, static_cast<int>(left.count()));
         if (ready < 0 && errno == EINTR) continue;
@@ -85,7 +129,8 @@ Json QmpClient::read_message(Clock::time_point deadline) {
         char chunk[65536];
         ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) io_failure("QEMU closed the QMP connection");
+        if (n < 0) lost(fmt::format("cannot read from QEMU, waiting for the {}: {}", awaited, std::strerror(errno)));
+        if (n == 0) lost(fmt::format("QEMU closed the QMP connection, waiting for the {}", awaited));
         buffer_.append(chunk, static_cast<std::size_t>(n));
     }
 }
@@ -95,32 +140,34 @@ Json QmpClient::execute(const std::string& command, const Json& arguments) {
     if (!arguments.empty()) request["arguments"] = arguments;
     send(request);
     const auto deadline = Clock::now() + timeout_;
+    const std::string awaited = fmt::format("answer to {}", command);
     while (true) {
-        Json message = read_message(deadline);
+        Json message = read_message(deadline, timeout_, awaited);
         if (message.contains("event")) {
             events_.push_back(std::move(message));
             continue;
         }
-        if (message.contains("error"))
-            throw Failure(Error{ErrorKind::Placement, "",
-                                fmt::format("QEMU refused {}: {}", command,
-                                            message["error"].value("desc", std::string("no reason given")))});
-        return message.value("return", Json::object());
+        if (auto error = message.find("error"); error != message.end())
+            throw Failure(Error{ErrorKind::Placement, "", fmt::format("QEMU refused {}: {}", command, reason(*error))});
+        if (auto result = message.find("return"); result != message.end()) return *result;
+        lost(fmt::format("QEMU answered {} with neither a result nor an error: {}", command, excerpt(message.dump())));
     }
 }
 
 Json QmpClient::wait_event(const std::string& name, const std::function<bool(const Json&)>& match,
                            std::chrono::milliseconds timeout) {
-    auto wanted = [&](const Json& e) { return e.value("event", std::string()) == name && (!match || match(e)); };
+    auto wanted = [&](const Json& e) { return e.value("event", Json()) == name && (!match || match(e)); };
     for (auto it = events_.begin(); it != events_.end(); ++it) {
         if (!wanted(*it)) continue;
         Json event = std::move(*it);
         events_.erase(it);
         return event;
     }
+    if (!lost_.empty()) io_failure(fmt::format("the QMP connection is unusable: {}", lost_));
     const auto deadline = Clock::now() + timeout;
+    const std::string awaited = fmt::format("{} event", name);
     while (true) {
-        Json message = read_message(deadline);
+        Json message = read_message(deadline, timeout, awaited);
         if (wanted(message)) return message;
         if (message.contains("event")) events_.push_back(std::move(message));
     }

@@ -27,10 +27,15 @@ public:
     ~QmpClient();
 
     // Runs a command and returns its "return" value. Throws Failure with
-    // QEMU's own description when QEMU refuses, or Io on a time-out.
+    // QEMU's own description when QEMU refuses, or Io when it does not
+    // answer in time, closes the connection or answers something that is
+    // not a QMP reply. After an Io failure the connection is not used again
+    // (a late reply would be taken for the answer to the next command):
+    // every later call fails at once.
     Json execute(const std::string& command, const Json& arguments = Json::object());
     // Waits for an event matching `name` (and `match`, if given) and returns
-    // it; events that arrived while executing commands count too.
+    // it; events that arrived while executing commands count too. The event
+    // is a JSON object; `match` must not assume more of it.
     Json wait_event(const std::string& name, const std::function<bool(const Json&)>& match,
                     std::chrono::milliseconds timeout);
 
@@ -38,10 +43,14 @@ public:
 
 private:
     QmpClient(int fd, std::chrono::milliseconds timeout) : fd_(fd), timeout_(timeout) {}
-    Json read_message(Clock::time_point deadline);
+    // The next message, a JSON object, by `deadline` (`waited` after the
+    // wait began); `awaited` says what it should be, for the messages.
+    Json read_message(Clock::time_point deadline, std::chrono::milliseconds waited, const std::string& awaited);
     void send(const Json& message);
+    [[noreturn]] void lost(std::string message);
 
     int fd_;
+    std::string lost_;  // why the connection is no longer used, once it is not
     std::chrono::milliseconds timeout_;
     std::string buffer_;
     std::deque<Json> events_;

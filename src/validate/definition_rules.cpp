@@ -11,6 +11,7 @@
 #include "topology/controller_rules.hpp"
 #include "validate/s390x_rules.hpp"
 #include "validate/arm_rules.hpp"
+#include "validate/memory_rules.hpp"
 #include "validate/pseries_rules.hpp"
 
 namespace guestaddr::validation {
@@ -349,13 +350,6 @@ void check_chardevs(const Domain& domain, const MachineProfile& machine, Errors&
     }
 }
 
-// Memory hotplug (<maxMemory slots>) places modules in guest NUMA nodes.
-void check_memory_hotplug(const Domain& domain, Errors& errors) {
-    if (domain.memory_slots > 0 && domain.numa_cells == 0)
-        errors.push_back(Error{ErrorKind::Unsupported, "",
-                               "memory hotplug (<maxMemory slots>) needs at least one guest NUMA node (<cpu><numa>)"});
-}
-
 // User aliases ("ua-...") name devices for management software: two
 // devices cannot share one.
 void check_user_aliases(const Domain& domain, Errors& errors) {
@@ -392,15 +386,11 @@ void check_device_rules(const Domain& domain, const MachineProfile& machine, Err
             refuse(fmt::format("a floppy cannot sit on the {} bus", d.bus));
         else if (d.cls == DeviceClass::Disk && d.device_kind == "cdrom" && d.bus == "virtio")
             refuse("a virtio disk cannot take ejectable media (cdrom)");
-        else if (d.cls == DeviceClass::Memory && (d.model == "dimm" || d.model == "nvdimm") && domain.numa_cells == 0)
-            refuse("a memory module needs the guest to have NUMA nodes (<cpu><numa>)");
         else if (auto undefined = undefined_numa_node(domain, d); d.cls == DeviceClass::Memory && undefined)
             refuse(*undefined);
         else if (d.cls == DeviceClass::Memory && std::get_if<OtherAddress>(&d.address) &&
                  std::get<OtherAddress>(d.address).type == "dimm" && !assigners::dimm_slot(d))
             refuse("a dimm address needs a slot");
-        else if (d.cls == DeviceClass::Memory && assigners::dimm_slot(d) && domain.memory_slots > 0 && *assigners::dimm_slot(d) >= domain.memory_slots)
-            refuse(fmt::format("memory slot {} is beyond the {} slots of <maxMemory>", *assigners::dimm_slot(d), domain.memory_slots));
         else if (d.cls == DeviceClass::Smartcard && std::get_if<CcidAddress>(&d.address) &&
                  std::get<CcidAddress>(d.address) != CcidAddress{0, 0})
             refuse("QEMU supports one smartcard, at CCID controller 0 slot 0");
@@ -549,7 +539,7 @@ std::vector<Error> broken_definition_rules(const Domain& domain, const MachinePr
     check_controller_indexes(domain, errors);
     check_chardevs(domain, machine, errors);
     check_user_aliases(domain, errors);
-    check_memory_hotplug(domain, errors);
+    check_memory_hotplug(domain, kLibvirt90Memory, errors);
     check_device_rules(domain, machine, errors);
     check_backends(domain, errors);
     for (Error& e : broken_arm_rules(domain, machine)) errors.push_back(std::move(e));

@@ -2,6 +2,7 @@
 // element each model device came from. The only place pugixml appears.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,14 @@ model::Element copy_device_xml(std::string_view device_xml);
 // devices[index]'s element: as read, or as formatted for an implicit device
 // (only its name when it has not been formatted yet).
 model::Element element_of_device(const Document& document, const model::Domain& domain, std::size_t index);
+
+// A value of a device's element as the input wrote it, without copying:
+// the attribute `attr` of the element at `path` below it ("model", "vram"),
+// or that element's text when `attr` is empty ("serial", ""); `path` empty
+// is the device's own element. nullopt when absent, and for a device
+// guestaddr added (it has only the values its model holds).
+std::optional<std::string_view> device_value(const Document& document, const model::Device& device,
+                                             std::string_view path, std::string_view attr);
 
 // Removes a device from the model and its element from the document.
 void remove_device(Document& document, model::Domain& domain, std::size_t index);

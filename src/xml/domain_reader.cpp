@@ -244,6 +244,15 @@ bool memory_is_shared(const pugi::xml_node& root) {
     return shared;
 }
 
+void read_max_memory(const pugi::xml_node& max_memory, model::Domain& domain) {
+    domain.max_memory = *max_memory.text().get() != '\0';
+    const pugi::xml_attribute slots = max_memory.attribute("slots");
+    if (!slots) return;
+    const std::optional<unsigned> n = parse_unsigned(slots.value(), Radix::Decimal);
+    if (!n) fail(ErrorKind::MalformedXml, "", fmt::format("<maxMemory slots='{}'> is not a number of memory slots", slots.value()));
+    domain.memory_slots = *n;
+}
+
 void read_header(const pugi::xml_node& root, model::Domain& domain) {
     domain.virt_type = root.attribute("type").value();
     domain.name = root.child("name").text().get();
@@ -259,8 +268,7 @@ void read_header(const pugi::xml_node& root, model::Domain& domain) {
     domain.uefi = std::string_view(root.child("os").attribute("firmware").value()) == "efi" ||
                   std::string_view(root.child("os").child("loader").attribute("type").value()) == "pflash";
     domain.sets_sleep_states = root.child("pm").child("suspend-to-mem") || root.child("pm").child("suspend-to-disk");
-    if (auto s = parse_unsigned(root.child("maxMemory").attribute("slots").value(), Radix::Decimal))
-        domain.memory_slots = *s;
+    read_max_memory(root.child("maxMemory"), domain);
 }
 
 }  // namespace
@@ -283,9 +291,6 @@ pugi::xml_node only_device_element(pugi::xml_document& fragment, std::string_vie
         fail(ErrorKind::MalformedXml, "", fmt::format("malformed device XML at offset {}: {}", parsed.offset,
                                                       parsed.description()));
     pugi::xml_node e = fragment.document_element();
-    check_depth(e);
-    if (e.next_sibling() && e.next_sibling().type() == pugi::node_element)
-        fail(ErrorKind::MalformedXml, "", "the device XML must hold exactly one device element");
     if (model::device_class_from_element(e.name()) == DeviceClass::Other)
         fail(ErrorKind::MalformedXml, "", fmt::format("<{}> is not a device element", e.name()));
     return e;
@@ -310,6 +315,18 @@ model::Element element_of_device(const Document& document, const model::Domain& 
     model::Element bare;
     bare.name = d.element;
     return bare;
+}
+
+std::optional<std::string_view> device_value(const Document& document, const Device& device,
+                                             std::string_view path, std::string_view attr) {
+    if (device.node == Device::kNoNode || device.node >= document.device_nodes.size()) return std::nullopt;
+    pugi::xml_node node = document.device_nodes[device.node];
+    if (!path.empty()) node = node.first_element_by_path(std::string(path).c_str());
+    if (!node) return std::nullopt;
+    if (attr.empty()) return std::string_view(node.child_value());
+    pugi::xml_attribute a = node.attribute(std::string(attr).c_str());
+    if (!a) return std::nullopt;
+    return std::string_view(a.value());
 }
 
 std::size_t append_device(Document& document, model::Domain& domain, std::string_view device_xml) {
@@ -344,21 +361,15 @@ void remove_device(Document& document, model::Domain& domain, std::size_t index)
 
 namespace {
 
-void check_parsed(const pugi::xml_parse_result& parsed) {
-    if (!parsed)
-        fail(ErrorKind::MalformedXml, "", fmt::format("malformed XML at offset {}: {}", parsed.offset, parsed.description()));
-}
-
 model::Domain read_tree(Document& document) {
     pugi::xml_node root = document.tree.document_element();
-    check_depth(root);
     if (std::string_view(root.name()) != "domain")
         fail(ErrorKind::MalformedXml, "", fmt::format("the root element is <{}>, not <domain>", root.name()));
-    if (root.next_sibling() && root.next_sibling().type() == pugi::node_element)
-        fail(ErrorKind::MalformedXml, "", "more than one root element");
 
     model::Domain domain;
     read_header(root, domain);
+    // libvirt's words: it reads an empty <name> as none.
+    if (domain.name.empty()) fail(ErrorKind::MalformedXml, "", "missing name information (<domain> needs a <name>)");
     read_metadata(root, domain.intent);
     for (pugi::xml_node e : root.child("devices").children()) {
         if (e.type() != pugi::node_element) continue;
@@ -374,19 +385,12 @@ model::Domain read_tree(Document& document) {
 
 }  // namespace
 
-model::Domain read_domain(std::string_view text, Document& document) {
-    check_text(text);
-    check_parsed(document.tree.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8));
-    document.input_size = text.size();
-    return read_tree(document);
-}
+model::Domain read_domain(std::string_view text, Document& document) { return read_domain_in_place(std::string(text), document); }
 
 model::Domain read_domain_in_place(std::string text, Document& document) {
-    check_text(text);
     document.input_size = text.size();
     document.text = std::move(text);
-    check_parsed(document.tree.load_buffer_inplace(document.text.data(), document.text.size(), pugi::parse_default,
-                                                   pugi::encoding_utf8));
+    load_well_formed(document.tree, document.text);
     return read_tree(document);
 }
 

@@ -13,14 +13,16 @@ namespace {
 
 enum class Escape { Text, Attribute };
 
-// Which bytes need a reference: '&', '<' and control characters everywhere,
-// except that text keeps its tabs and line breaks; '>' in text; the quote
-// in single-quoted attribute values.
+// Which bytes need a reference: '&' and '<' everywhere; '>' in text; the
+// quote, tabs and line breaks in single-quoted attribute values (a parser
+// would read them raw as spaces). No other control character can be here:
+// XML 1.0 cannot carry one, raw or as a reference, and check_text refuses
+// every input that holds one.
 using EscapeTable = std::array<bool, 256>;
 
 constexpr EscapeTable escape_table(Escape escape) {
     EscapeTable table{};
-    for (unsigned c = 0; c < 32; ++c) table[c] = escape == Escape::Attribute || (c != '\t' && c != '\n' && c != '\r');
+    table['\t'] = table['\n'] = table['\r'] = escape == Escape::Attribute;
     table['&'] = table['<'] = true;
     table['>'] = escape == Escape::Text;
     table['\''] = escape == Escape::Attribute;
@@ -30,7 +32,7 @@ constexpr EscapeTable escape_table(Escape escape) {
 constexpr EscapeTable kTextEscapes = escape_table(Escape::Text);
 constexpr EscapeTable kAttributeEscapes = escape_table(Escape::Attribute);
 
-// A control character as a reference of two digits, as pugixml writes them.
+// A tab or line break as a reference of two digits, as pugixml writes them.
 struct ControlReference {
     std::array<char, 5> text;
     operator std::string_view() const { return {text.data(), text.size()}; }
@@ -175,8 +177,7 @@ void TextWriter::escaped(std::string_view value) {
         from = i + 1;
         if (c == '&') put("&amp;");
         else if (c == '<') put("&lt;");
-        else if (c == '>') put("&gt;");
-        else put(control_reference(c));
+        else put("&gt;");
     }
     put(value.substr(from));
 }

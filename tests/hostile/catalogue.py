@@ -40,6 +40,7 @@ class Case:
     stdin: bool = False
     timeout: float = 30.0
     libvirt: str = ""          # libvirt 9.0's message, where it refuses the same input
+    xmllint: str = ""          # `xmllint --noout`'s verdict: "ok", or "LINE: message" where libxml2 refuses it
     notes: str = ""
 
 
@@ -470,5 +471,196 @@ S390X = [
          libvirt="This QEMU binary doesn't support zPCI"),
     Case("s390x-argv-refused", Refused(1, "", r"only made for x86 guests"), text=s390x(nic(1)), args=("argv",)),
 ]
+# ---------------------------------------------------------------------------------------------
+# Well-formedness: every kind of malformation XML 1.0 names (its grammar and its well-formedness
+# constraints), each with libxml2's verdict as `xmllint --noout` gives it ("LINE: message", or "ok"),
+# checked against the installed xmllint by `hostile_test.py --xmllint` (ctest hostile.xmllint-verdicts).
+# guestaddr refuses what xmllint refuses, at the same line; where they differ the notes say why.
 
-CATALOGUE = FILES + DOCTYPE + SHAPE + number_cases() + RANGE + DUPLICATES + MODELS + TOPOLOGY + MANY + S390X
+def malformed(name, text, xmllint, problem, line=None, notes=""):
+    """Refused as not well-formed, at xmllint's line unless `line` says otherwise (guestaddr names the
+    line where an unclosed element, comment or section opens; libxml2 names the end of the input)."""
+    at = line if line is not None else int(xmllint.split(":")[0])
+    return Case(name, Refused(1, "", rf"malformed XML at line {at}, column \d+: .*{problem}"), text=text,
+                xmllint=xmllint, notes=notes)
+
+
+def well_formed(name, text, check, notes=""):
+    return Case(name, Accepted(check), text=text, xmllint="ok", notes=notes)
+
+
+def in_name(value):
+    return domain(nic(1)).replace("<name>hostile</name>", f"<name>{value}</name>")
+
+
+def in_attribute(value):
+    return domain(disk("vda", "virtio").replace("/var/lib/hostile/vda.img", value))
+
+
+def in_devices(markup):
+    return domain(nic(1) + "\n" + markup)
+
+
+DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
+NIC_PCI = pci().replace("/>", " slot='0x06'/>")
+
+WELL_FORMED = [
+    # Unique Att Spec
+    malformed("attribute-twice", domain(nic(1, NIC_PCI)), '4: Attribute slot redefined', r"attribute 'slot' is given twice"),
+    malformed("attribute-twice-other-quotes", domain(nic(1).replace("<model type='virtio'/>", "<model type='virtio' type=\"e1000\"/>")),
+              '4: Attribute type redefined', r"attribute 'type' is given twice"),
+    malformed("attribute-twice-among-many", domain(nic(1).replace("<model type='virtio'/>", "<model " + " ".join(f"a{i}='{i}'" for i in range(40)) + " a17='x'/>")),
+              '4: Attribute a17 redefined', r"attribute 'a17' is given twice"),
+    # Entity Declared, and References
+    malformed("bare-ampersand-in-text", domain(nic(1), head="<description>salt & pepper</description>"), '1: xmlParseEntityRef: no name', r"bare '&'"),
+    malformed("bare-ampersand-in-attribute", in_attribute("/var/lib/a&b.img"), "4: EntityRef: expecting ';'", r"bare '&'"),
+    malformed("ampersand-at-end-of-text", domain(nic(1), head="<description>a&</description>"), '1: xmlParseEntityRef: no name', r"bare '&'"),
+    malformed("entity-without-semicolon", domain(nic(1), head="<description>&amp b</description>"), "1: EntityRef: expecting ';'", r"bare '&'"),
+    malformed("entity-in-attribute-without-semicolon", in_attribute("/var/lib/a&lt.img"), "4: EntityRef: expecting ';'", r"bare '&'"),
+    malformed("undeclared-entity-in-attribute", in_attribute("/var/lib/&nbsp;.img"), "4: Entity 'nbsp' not defined", r"entity '&nbsp;' is not defined"),
+    well_formed("predefined-entities", domain(nic(1), head="<description>&lt;&gt;&amp;&apos;&quot;</description>"),
+                has(r"<description>&lt;&gt;&amp;'\"</description>")),
+    # Legal Character: character references
+    malformed("charref-nul", in_name("a&#0;b"), '1: xmlParseCharRef: invalid xmlChar value 0', r"'&#0;' names a character XML 1.0 does not allow"),
+    malformed("charref-nul-hex", in_name("a&#x0;b"), '1: xmlParseCharRef: invalid xmlChar value 0', r"'&#x0;'"),
+    malformed("charref-control-1", in_name("&#1;"), '1: xmlParseCharRef: invalid xmlChar value 1', r"'&#1;'"),
+    malformed("charref-control-1f", in_attribute("/a&#x1F;.img"), '4: xmlParseCharRef: invalid xmlChar value 31', r"'&#x1F;'"),
+    malformed("charref-surrogate", in_name("&#xD800;"), '1: xmlParseCharRef: invalid xmlChar value 55296', r"'&#xD800;'"),
+    malformed("charref-fffe", in_name("&#xFFFE;"), '1: xmlParseCharRef: invalid xmlChar value 65534', r"'&#xFFFE;'"),
+    malformed("charref-ffff", in_name("&#65535;"), '1: xmlParseCharRef: invalid xmlChar value 65535', r"'&#65535;'"),
+    malformed("charref-past-10ffff", in_name("&#x110000;"), '1: xmlParseCharRef: character reference out of bounds', r"'&#x110000;'"),
+    malformed("charref-huge", in_name("&#99999999999999999999;"), '1: xmlParseCharRef: character reference out of bounds', r"'&#99999999999999999999;'"),
+    malformed("charref-empty", in_name("&#;"), '1: xmlParseCharRef: invalid xmlChar value 0', r"malformed character reference"),
+    malformed("charref-empty-hex", in_name("&#x;"), '1: xmlParseCharRef: invalid xmlChar value 0', r"malformed character reference"),
+    malformed("charref-capital-x", in_name("&#X41;"), '1: CharRef: invalid decimal value', r"malformed character reference"),
+    malformed("charref-hex-digit-in-decimal", in_name("&#1a;"), '1: CharRef: invalid decimal value', r"malformed character reference"),
+    malformed("charref-unterminated", in_name("&#65 "), '1: CharRef: invalid decimal value', r"malformed character reference"),
+    well_formed("charref-allowed", in_name("&#x9;&#10;&#xD;&#x20;&#xE9;&#x10FFFF;x"),
+                has("<name>\t\n\r \u00e9\U0010ffffx</name>"), notes="tab, line break, carriage return and U+10FFFF are Chars"),
+    # Char: raw characters XML 1.0 does not have
+    malformed("control-1-in-name", in_name("bad\x01name"), '1: PCDATA invalid Char value 1', r"character U\+0001 is not allowed",
+              notes="the input of issue 12: guestaddr wrote it back as &#01;, which no XML parser reads"),
+    malformed("control-1-in-attribute", in_attribute("/var/lib/a\x01.img"), '4: invalid character in attribute value', r"character U\+0001"),
+    malformed("control-vertical-tab", in_name("a\x0bb"), '1: PCDATA invalid Char value 11', r"character U\+000B"),
+    malformed("control-form-feed-in-comment", domain(nic(1), head="<!-- a\x0cb -->"), '1: xmlParseComment: invalid xmlChar value 12', r"character U\+000C"),
+    malformed("control-1f-in-cdata", domain(nic(1), head="<description><![CDATA[a\x1fb]]></description>"), '1: Unregistered error message', r"character U\+001F"),
+    malformed("control-in-processing-instruction", domain(nic(1), head="<?pi a\x02b?>"), '1: ParsePI: PI pi never end ...', r"character U\+0002"),
+    malformed("utf8-fffe", in_name("a\ufffeb"), '1: Char 0xFFFE out of allowed range', r"character U\+FFFE"),
+    malformed("utf8-ffff", in_attribute("/a\uffff.img"), '4: Char 0xFFFF out of allowed range', r"character U\+FFFF"),
+    well_formed("c1-controls-allowed", in_name("a\u0085\u009fb"), has("<name>a\u0085\u009fb</name>"),
+                notes="XML 1.0 (not 1.1) allows U+007F-U+009F raw"),
+    # Not UTF-8
+    malformed("utf8-overlong", in_name("a").encode() .replace(b"<name>a", b"<name>a\xc0\xaf"), '1: Input is not proper UTF-8, indicate encoding !', r"not UTF-8"),
+    malformed("utf8-encoded-surrogate", in_name("a").encode().replace(b"<name>a", b"<name>a\xed\xa0\x80"), '1: Char 0xD800 out of allowed range', r"not UTF-8"),
+    malformed("utf8-past-10ffff", in_name("a").encode().replace(b"<name>a", b"<name>a\xf4\x90\x80\x80"), '1: Char 0x110000 out of allowed range', r"not UTF-8"),
+    malformed("utf8-truncated-sequence", in_name("a").encode().replace(b"<name>a", b"<name>a\xe2\x82"), '1: Input is not proper UTF-8, indicate encoding !', r"not UTF-8"),
+    malformed("utf8-lone-continuation", in_attribute("/a").encode().replace(b"/a'", b"/a\x80'"), '4: Input is not proper UTF-8, indicate encoding !', r"not UTF-8"),
+    malformed("utf8-invalid-in-element-name", domain(nic(1)).encode().replace(b"<os>", b"<o\xffs>").replace(b"</os>", b"</o\xffs>"),
+              '2: Input is not proper UTF-8, indicate encoding !', r"not UTF-8"),
+    # The XML declaration (XMLDecl, VersionInfo, EncodingDecl, SDDecl)
+    well_formed("declaration", DECLARATION + GOOD, has(r"^<domain type='kvm'>")),
+    well_formed("declaration-utf8-lowercase", "<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>" + GOOD,
+                has(r"^<domain type='kvm'>")),
+    well_formed("declaration-version-1.1", "<?xml version='1.1'?>\n" + GOOD, has(r"^<domain type='kvm'>"),
+                notes="libxml2 warns (Unsupported version '1.1') and reads it as 1.0"),
+    malformed("encoding-unknown", "<?xml version='1.0' encoding='no-such-encoding'?>\n" + GOOD, '1: Unsupported encoding no-such-encoding', r"encoding 'no-such-encoding'"),
+    malformed("encoding-not-a-name", "<?xml version='1.0' encoding='8bit'?>\n" + GOOD, '1: Invalid XML encoding name', r"'8bit' is not an encoding name"),
+    Case("encoding-latin1", Refused(1, "", r"malformed XML at line 1, column \d+: encoding 'ISO-8859-1' is not supported: guestaddr reads UTF-8 only"),
+         text="<?xml version='1.0' encoding='ISO-8859-1'?>\n" + GOOD, xmllint="ok",
+         notes="well-formed, and libxml2 would convert it; guestaddr reads UTF-8 only and says so"),
+    malformed("version-missing", "<?xml encoding='UTF-8'?>\n" + GOOD, '1: Malformed declaration expecting version', r"must start with version"),
+    malformed("version-2.0", "<?xml version='2.0'?>\n" + GOOD, "1: Unsupported version '2.0'", r"XML version '2.0' is not 1.x"),
+    malformed("version-without-minor", "<?xml version='1'?>\n" + GOOD, '1: Malformed declaration expecting version', r"XML version '1' is not 1.x"),
+    malformed("version-unquoted", "<?xml version=1.0?>\n" + GOOD, '1: String not started expecting \' or "', r"must be quoted"),
+    malformed("standalone-maybe", "<?xml version='1.0' standalone='maybe'?>\n" + GOOD, "1: standalone accepts only 'yes' or 'no'", r"standalone='maybe'"),
+    malformed("declaration-out-of-order", "<?xml version='1.0' standalone='yes' encoding='UTF-8'?>\n" + GOOD, "1: parsing XML declaration: '?>' expected", r"in that order"),
+    malformed("declaration-unknown-pseudo-attribute", "<?xml version='1.0' flavour='x'?>\n" + GOOD, "1: parsing XML declaration: '?>' expected", r"must end with '\?>'"),
+    malformed("declaration-unclosed", "<?xml version='1.0'\n" + GOOD, "2: parsing XML declaration: '?>' expected", r"must end with '\?>'"),
+    malformed("declaration-after-space", " " + DECLARATION + GOOD, '1: XML declaration allowed only at the start of the document', r"only allowed at the very start"),
+    malformed("declaration-after-comment", "<!-- first -->" + DECLARATION + GOOD, '1: XML declaration allowed only at the start of the document', r"only allowed at the very start"),
+    malformed("declaration-in-devices", in_devices(DECLARATION), '5: XML declaration allowed only at the start of the document', r"only allowed at the very start"),
+    malformed("processing-instruction-named-XmL", in_devices("<?XmL x?>"), '5: Invalid PI name', r"only allowed at the very start"),
+    # Byte order marks
+    well_formed("bom-utf8", "\ufeff" + DECLARATION + GOOD, has(r"^<domain type='kvm'>")),
+    malformed("bom-twice", "\ufeff\ufeff" + GOOD, "1: Start tag expected, '<' not found", r"root element expected"),
+    Case("bom-utf16", Refused(1, "", r"UTF-16: guestaddr reads UTF-8 only"), text=("\ufeff" + GOOD).encode("utf-16-le"), xmllint="ok",
+         notes="well-formed UTF-16; libvirt reads the file as a C string and refuses it too"),
+    # document ::= prolog element Misc*
+    malformed("text-before-root", "junk" + GOOD, "1: Start tag expected, '<' not found", r"root element expected"),
+    malformed("no-root-after-declaration", DECLARATION, "2: Start tag expected, '<' not found", r"no root element"),
+    malformed("only-a-comment", "<!-- nothing -->\n", "2: Start tag expected, '<' not found", r"no root element"),
+    malformed("text-after-root", GOOD + "trailing", '6: Extra content at the end of the document', r"content after the root element"),
+    malformed("reference-after-root", GOOD + "&amp;", '6: Extra content at the end of the document', r"content after the root element"),
+    malformed("cdata-after-root", GOOD + "<![CDATA[x]]>", '6: Extra content at the end of the document', r"content after the root element"),
+    malformed("element-after-root", GOOD + "<domain/>", '6: Extra content at the end of the document', r"content after the root element"),
+    well_formed("misc-after-root", GOOD + "<!-- done -->\n<?pi data?>\n  ", has(r"^<domain type='kvm'>")),
+    well_formed("misc-before-root", DECLARATION + "<!-- c -->\n<?xml-stylesheet href='s.xsl'?>\n" + GOOD,
+                has(r"^<domain type='kvm'>"), notes="a PI whose name only starts with xml is allowed (libxml2 warns)"),
+    # Element Type Match, and tags
+    malformed("mismatched-tag", in_name("x").replace("</name>", "</nmae>"), '1: Opening and ending tag mismatch: name line 1 and nmae', r"closing tag (</nmae> )?does not match"),
+    malformed("tags-crossed", in_devices("<interface type='user'><model type='virtio'></interface></model>"),
+              '5: Opening and ending tag mismatch: model line 5 and interface', r"closing tag (</interface> )?does not match"),
+    malformed("unclosed-root", GOOD.replace("</domain>", ""), '6: Premature end of data in tag domain line 1', r"closing tag does not match the element it closes", line=5,
+              notes="guestaddr finds it where </devices> closes what is open: <domain>'s end tag is missing"),
+    malformed("unclosed-tag-at-end", GOOD.replace("</devices></domain>\n", "</devices></domain"), "5: expected '>'", r"'>' expected"),
+    malformed("start-tag-unclosed", GOOD[:GOOD.index("<devices>") + 8], "3: Couldn't find end of Start Tag devices line 3", r"the tag <devices> is not closed"),
+    malformed("end-tag-with-attribute", in_name("x").replace("</name>", "</name a='1'>"), "1: expected '>'", r"malformed closing tag|'>' expected to end the closing tag"),
+    malformed("end-tag-without-name", in_name("x").replace("</name>", "</>"), '1: Opening and ending tag mismatch: name line 1 and unparsable', r"an element name after '</' expected|closing tag does not match"),
+    well_formed("end-tag-with-space", in_name("x").replace("</name>", "</name \n>"), has(r"<name>x</name>")),
+    malformed("empty-tag-name", in_devices("<>"), '5: StartTag: invalid element name', r"an element name expected"),
+    malformed("space-before-tag-name", in_devices("< interface/>"), '5: StartTag: invalid element name', r"an element name expected"),
+    malformed("slash-in-wrong-place", in_devices("<interface / >"), '5: error parsing attribute name', r"white space, '>' or '/>' expected|malformed start tag"),
+    # Names
+    malformed("element-name-starts-with-digit", in_devices("<1disk/>"), '5: StartTag: invalid element name', r"an element name expected"),
+    malformed("element-name-starts-with-hyphen", in_devices("<-disk/>"), '5: StartTag: invalid element name', r"an element name expected"),
+    malformed("element-name-with-at-sign", in_devices("<di@sk/>"), '5: error parsing attribute name', r"white space, '>' or '/>' expected in the tag <di>|malformed start tag"),
+    malformed("attribute-name-starts-with-digit", domain(nic(1, "<address type='pci' 1slot='0x05'/>")), '4: error parsing attribute name', r"an attribute name in <address> expected|malformed start tag"),
+    well_formed("names-beyond-ascii", domain(nic(1), head="<metadata><é:ünïcode xmlns:é='urn:x' ñ·-.9='v'/></metadata>"),
+                has(r"<é:ünïcode xmlns:é='urn:x' ñ·-.9='v'/>")),
+    # Attributes: AttValue and No < in Attribute Values
+    malformed("lt-in-attribute", in_attribute("/var/lib/a<b.img"), "4: Unescaped '<' not allowed in attributes values", r"'<' is not allowed in the value of attribute 'file'"),
+    malformed("cdata-in-attribute", in_attribute("<![CDATA[x]]>"), "4: Unescaped '<' not allowed in attributes values", r"'<' is not allowed in the value"),
+    malformed("attribute-unquoted", domain(nic(1, "<address type=pci/>")), '4: AttValue: " or \' expected', r"malformed attribute|must be quoted"),
+    malformed("attribute-without-value", domain(nic(1, "<address type/>")), '4: Specification mandates value for attribute type', r"malformed attribute|has no value"),
+    malformed("attributes-without-space", domain(nic(1, "<address type='pci'slot='5'/>")), '4: attributes construct error', r"malformed attribute|white space, '>' or '/>' expected"),
+    malformed("attribute-value-unclosed", domain(nic(1, "<address type='pci/>")), "4: Unescaped '<' not allowed in attributes values", r"malformed attribute|'<' is not allowed|not closed"),
+    well_formed("gt-and-quotes-in-attribute", in_attribute("/a>b\"c'.img".replace("'", "&apos;")), has(r"file='/a>b\"c&apos;\.img'")),
+    # Comments
+    malformed("comment-double-hyphen", domain(nic(1), head="<!-- a -- b -->"), '1: Double hyphen within comment: <!-- a', r"'--' is not allowed inside a comment"),
+    malformed("comment-ending-in-three-hyphens", domain(nic(1), head="<!-- a --->"), '1: Double hyphen within comment: <!-- a', r"'--' is not allowed inside a comment"),
+    malformed("comment-unclosed", domain(nic(1), head="<!-- a "), '6: Comment not terminated', r"the comment is not closed", line=1),
+    well_formed("comment-with-single-hyphens", domain(nic(1), head="<!-- a - b -->"), has(r"^<domain type='kvm'>")),
+    # Processing instructions
+    malformed("processing-instruction-unclosed", in_devices("<?pi data"), '7: ParsePI: PI pi never end ...', r"is not closed", line=5),
+    malformed("processing-instruction-without-name", in_devices("<? data?>"), '5: xmlParsePI : no target name', r"a processing instruction name expected"),
+    malformed("processing-instruction-without-space", in_devices("<?pi'data'?>"), '5: ParsePI: PI pi space expected', r"white space expected after <\?pi"),
+    # CDATA sections
+    malformed("cdata-end-in-text", domain(nic(1), head="<description>a ]]> b</description>"), "1: Sequence ']]>' not allowed in content", r"']]>' is not allowed in text"),
+    malformed("cdata-unclosed", domain(nic(1), head="<description><![CDATA[abc</description>"), '6: CData section not finished', r"the CDATA section is not closed", line=1),
+    malformed("cdata-before-root", "<![CDATA[x]]>" + GOOD, '1: StartTag: invalid element name', r"root element expected|an element name expected"),
+    malformed("cdata-lowercase", domain(nic(1), head="<description><![cdata[x]]></description>"), '1: StartTag: invalid element name', r"a declaration is not allowed inside an element"),
+    well_formed("cdata-with-markup", domain(nic(1), head="<description><![CDATA[<a & b>]]]]></description>"),
+                has(r"<description><!\[CDATA\[<a & b>\]\]\]\]></description>")),
+    # Declarations: no DTD, and none inside the document
+    malformed("doctype-inside-element", in_devices("<!DOCTYPE x>"), '5: StartTag: invalid element name', r"a declaration is not allowed inside an element"),
+    malformed("element-declaration-inside-element", in_devices("<!ELEMENT x ANY>"), '5: StartTag: invalid element name', r"a declaration is not allowed inside an element"),
+    Case("internal-entity", Refused(1, "", r"DOCTYPE"), xmllint="ok",
+         text="<!DOCTYPE domain [ <!ENTITY n 'named'> ]>\n" + in_name("&n;"),
+         notes="well-formed; libvirt expands internal entities, guestaddr reads no DTD and refuses it"),
+    # Nesting: libxml2 refuses an element 257 levels below the root
+    well_formed("nesting-255-in-metadata", deep_nesting(255), has(r"<a>\s*<a>")),
+    malformed("nesting-256-in-metadata", deep_nesting(256), '1: Excessive depth in document: 256 use XML_PARSE_HUGE option', r"nested deeper than 256 levels"),
+]
+
+# A definition that is well-formed but names no guest.
+NAMES = [
+    Case("no-name", Refused(1, "", r"missing name information"), text=GOOD.replace("<name>hostile</name>", ""),
+         libvirt="missing name information"),
+    Case("empty-name", Refused(1, "", r"missing name information"), text=GOOD.replace("<name>hostile</name>", "<name></name>"),
+         libvirt="missing name information"),
+    Case("namespace-prefix-undeclared", Accepted(has(r"<foo:bar/>")), text=domain(nic(1), head="<metadata><foo:bar/></metadata>"),
+         xmllint="ok", notes="libxml2 reports a namespace error and takes the document; so does libvirt 9.0"),
+]
+
+
+CATALOGUE = FILES + DOCTYPE + SHAPE + number_cases() + RANGE + DUPLICATES + MODELS + TOPOLOGY + MANY + S390X + WELL_FORMED + NAMES

@@ -4,6 +4,7 @@
     hostile_test.py GUESTADDR              every case
     hostile_test.py GUESTADDR --case NAME  one case (what ctest runs)
     hostile_test.py --list                 the case names
+    hostile_test.py --xmllint              check the xmllint verdicts the catalogue keeps
 
 A case passes when the command finishes in time, neither crashes nor trips
 a sanitizer, and gives exactly the outcome the catalogue expects.
@@ -95,10 +96,41 @@ def check_accepted(expect, status, out, err):
     return expect.check(out)
 
 
+def xmllint_verdict(data):
+    """`xmllint --noout`'s verdict on the bytes: "ok", or "LINE: message" of its first error."""
+    with tempfile.NamedTemporaryFile(suffix=".xml") as f:
+        f.write(data)
+        f.flush()
+        r = subprocess.run(["xmllint", "--noout", f.name], capture_output=True, timeout=60)
+    if r.returncode == 0:
+        return "ok"
+    for line in r.stderr.decode("utf-8", "replace").splitlines():
+        m = re.match(r".*?:(\d+): parser error : (.*)", line)
+        if m:
+            return f"{m.group(1)}: {m.group(2).strip()}"
+    return f"exit {r.returncode}: {r.stderr[:200]!r}"
+
+
+def check_xmllint():
+    """libxml2 (libvirt's parser) still gives each verdict the catalogue keeps."""
+    cases = [c for c in CATALOGUE if c.xmllint]
+    wrong = 0
+    for case in cases:
+        data = case.text.encode() if isinstance(case.text, str) else case.text
+        got = xmllint_verdict(data)
+        if got != case.xmllint:
+            wrong += 1
+            print(f"FAIL {case.name}: xmllint says {got!r}, the catalogue {case.xmllint!r}")
+    print(f"{len(cases) - wrong} of {len(cases)} xmllint verdicts agree")
+    return 1 if wrong else 0
+
+
 def main(argv):
     if argv[1:] == ["--list"]:
         print("\n".join(c.name for c in CATALOGUE))
         return 0
+    if argv[1:] == ["--xmllint"]:
+        return check_xmllint()
     guestaddr = argv[1]
     names = argv[argv.index("--case") + 1:] if "--case" in argv else [c.name for c in CATALOGUE]
     cases = {c.name: c for c in CATALOGUE}

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "support.hpp"
 
 namespace guestaddr::testing {
@@ -10,6 +12,13 @@ namespace {
 const char* kNic = "<interface type='user'><mac address='52:54:00:aa:00:01'/><model type='virtio'/></interface>";
 
 Definition reparsed(const Definition& d) { return std::move(*parse(format(d))); }
+
+// The same guest with ACPI, as a guest that takes PCI hotplug has.
+Definition with_acpi(const Definition& d) {
+    std::string text = format(d);
+    text.insert(text.find("<devices>"), "<features><acpi/></features>");
+    return std::move(*parse(text));
+}
 
 TEST(Attach, ColdTakesTheSparePortAndMovesNothing) {
     Definition before = reparsed(
@@ -34,7 +43,7 @@ TEST(Attach, ColdAddsARootPortWhenNoneIsFree) {
 }
 
 TEST(Attach, LiveNeedsAnExistingHotpluggablePlace) {
-    Definition full = reparsed(assigned("q35", "<controller type='pci' index='1' model='pcie-root-port'/>" + std::string(kNic)));
+    Definition full = with_acpi(assigned("q35", "<controller type='pci' index='1' model='pcie-root-port'/>" + std::string(kNic)));
     auto attached = attach(std::move(full), "<interface type='user'><mac address='52:54:00:aa:00:09'/><model type='virtio'/></interface>",
                            Plug::Live);
     ASSERT_FALSE(attached.ok());
@@ -42,7 +51,7 @@ TEST(Attach, LiveNeedsAnExistingHotpluggablePlace) {
 }
 
 TEST(Attach, LiveSkipsPortsWithHotplugOff) {
-    Definition d = reparsed(assigned("q35",
+    Definition d = with_acpi(assigned("q35",
                                      "<controller type='pci' index='1' model='pcie-root-port'><target hotplug='off'/></controller>"
                                      "<controller type='pci' index='2' model='pcie-root-port'/>"
                                      "<controller type='pci' index='3' model='pcie-root-port'/>"
@@ -50,6 +59,37 @@ TEST(Attach, LiveSkipsPortsWithHotplugOff) {
     auto attached = attach(std::move(d), kNic, Plug::Live);
     ASSERT_TRUE(attached.ok()) << attached.errors().front().to_string();
     EXPECT_NE(pci_of(attached->definition, "interface 52:54:00:aa:00:01").substr(0, 7), "0000:01");
+}
+
+// QEMU signals PCI hotplug to a PC guest through ACPI; without it the
+// guest never sees the device (q35: it drops every PCI device instead).
+TEST(Attach, LivePciHotplugIntoAGuestWithoutAcpiIsRefusedWithTheReason) {
+    for (const char* machine : {"q35", "pc"}) {
+        // Free hot-pluggable places: root ports on q35, pci-root's own slots on pc.
+        std::string ports;
+        for (int i = 1; i <= 4 && std::string(machine) == "q35"; ++i)
+            ports += fmt::format("<controller type='pci' index='{}' model='pcie-root-port'/>", i);
+        auto refused = attach(reparsed(assigned(machine, ports)), kNic, Plug::Live);
+        ASSERT_FALSE(refused.ok()) << machine;
+        EXPECT_EQ(refused.errors().front().kind, ErrorKind::Unsupported);
+        EXPECT_EQ(refused.errors().front().device, "interface 52:54:00:aa:00:01");
+        EXPECT_NE(refused.errors().front().message.find("without ACPI"), std::string::npos);
+        EXPECT_TRUE(attach(with_acpi(assigned(machine, ports)), kNic, Plug::Live).ok()) << machine;
+        EXPECT_TRUE(attach(reparsed(assigned(machine, ports)), kNic, Plug::Cold).ok()) << machine;
+    }
+}
+
+TEST(Attach, LiveNonPciDeviceNeedsNoAcpi) {
+    auto attached = attach(reparsed(assigned("q35", "")), "<input type='tablet' bus='usb'/>", Plug::Live);
+    EXPECT_TRUE(attached.ok()) << attached.errors().front().to_string();
+}
+
+TEST(Detach, LiveUnplugOfAPciDeviceOfAGuestWithoutAcpiIsRefused) {
+    Definition d = reparsed(assigned("q35", kNic));
+    const std::size_t nic = *find_device(d, kNic);
+    ASSERT_TRUE(live_plug_refusal(d, nic).has_value());
+    EXPECT_EQ(live_plug_refusal(d, nic)->device, "interface 52:54:00:aa:00:01");
+    EXPECT_FALSE(live_plug_refusal(with_acpi(d), nic).has_value());
 }
 
 TEST(Attach, TakenAddressIsRefusedNamingTheNewDevice) {
