@@ -65,6 +65,15 @@ Result<Definition> assign(Definition definition, const AssignOptions& options);
 struct HotplugCapacity {
     std::size_t pcie = 0;  // free root ports and downstream ports
     std::size_t pci = 0;   // free slots of conventional PCI buses that hot-plug
+    // Where they are: each bus with free hot-plug places, by index.
+    struct Bus {
+        unsigned index = 0;            // the PCI controller's index (the bus of an address)
+        std::string model;             // pcie-root-port, pcie-switch-downstream-port, pci-bridge, pci-root, ...
+        bool pcie = false;             // its places take PCI Express devices (otherwise conventional PCI)
+        std::size_t free = 0;          // free slots that take hot-plugged devices
+        std::optional<unsigned> numa;  // the guest NUMA node of the expander bus above it
+    };
+    std::vector<Bus> buses;
 };
 Result<HotplugCapacity> free_hotplug_capacity(const Definition& definition);
 

@@ -79,6 +79,11 @@ void assign_acpi_indexes(model::Domain& domain, const machine::MachineProfile& m
         if (next > kHighestIndex) refuse(domain, i, "no free ACPI index is left");
         d.edit_extras().acpi_index = next;
         taken.insert(next);
+        model::note_policy(domain, i, "stable-nic-names", [&] {
+            return fmt::format("the guest's stable-nic-names policy gave it ACPI index {}, the lowest free one: the "
+                               "guest names it eno{} (systemd's onboard name) whatever its slot",
+                               next, next);
+        });
     }
 }
 

@@ -133,10 +133,35 @@ unsigned roomy_bus_nr(const Domain& domain, const model::DeviceLabel& who) {
     return lowest - kRoom;
 }
 
+// The rule id (docs/json-schema.md) of a bus planning added.
+const char* growth_rule(const topology::PciBus& bus) {
+    if (bus.grown_for && bus.grown_for->capacity) return "hotplug-capacity-policy";
+    if (bus.grown_for && bus.grown_for->numa) return "numa-preference";
+    return "pci-bus-for-device";
+}
+
+// The guest's capacity policy as its <metadata> says it.
+std::string policy_text(const model::Policy& policy) {
+    std::string text;
+    if (policy.keep_free_hotplug) text += fmt::format("keep-free-hotplug='{}'", *policy.keep_free_hotplug);
+    if (policy.keep_free_hotplug_pci)
+        text += fmt::format("{}keep-free-hotplug-pci='{}'", text.empty() ? "" : " ", *policy.keep_free_hotplug_pci);
+    return text;
+}
+
 // Why planning added the bus of a controller, in words.
-std::string growth_reason(const topology::PciBus& bus, unsigned index) {
+std::string growth_reason(const Domain& domain, const topology::PciBus& bus, unsigned index) {
     if (!bus.grown_for) return fmt::format("libvirt numbers PCI controllers without gaps, up to {}", index);
     const topology::PciGrowth& g = *bus.grown_for;
+    if (g.capacity)
+        return fmt::format("the guest's hotplug capacity policy ({}) keeps free places for hot-plugged devices "
+                           "that take a {}, and too few were left: guestaddr adds a {}, as libvirt would for a "
+                           "device that found none",
+                           policy_text(domain.intent.policy), topology::connect_description(g.flags), bus.rule->model);
+    if (g.numa)
+        return fmt::format("{} has the placement preference numa='{}', and no bus below an expander bus of guest "
+                           "NUMA node {} had room for it: guestaddr adds a {} there",
+                           g.who(), *g.numa, *g.numa, bus.rule->model);
     if (g.named_by_address)
         return fmt::format("{}'s address is on PCI bus {}, which did not exist; libvirt adds the buses up to it", g.who(),
                            index);
@@ -162,6 +187,12 @@ void add_planned_controllers(Domain& domain, PciAddressSet& plan, const machine:
         const std::optional<unsigned> numa = plan.bus(index).numa;
         const std::size_t added = domain.add_implicit(model::implicit_controller("pci", index, std::string(model_name)));
         const model::DeviceLabel who(domain, added);
+        {
+            const topology::PciBus& bus = plan.bus(index);
+            model::note_addition(
+                domain, added, growth_rule(bus), [&] { return growth_reason(domain, bus, index); },
+                bus.grown_for ? bus.grown_for->who.device() : std::nullopt);
+        }
         Device& c = domain.devices[added];
         if (is_expander(model_name) && numa) {
             c.edit_extras().ctarget.node = numa;
@@ -244,7 +275,16 @@ HotplugCapacity free_hotplug_capacity(const Domain& domain, const machine::Machi
     Domain copy = domain;
     PciAddressSet set = build_address_set(copy, machine, PciAddressSet::Mode::Commit, highest_pci_index(copy) + 1);
     reserve_chipset_slots(copy, set, machine);
-    return {set.free_hotplug_places(Connect::PcieDevice), set.free_hotplug_places(Connect::PciDevice)};
+    HotplugCapacity capacity{set.free_hotplug_places(Connect::PcieDevice), set.free_hotplug_places(Connect::PciDevice), {}};
+    for (unsigned b = 0; b < set.bus_count(); ++b) {
+        const std::size_t pcie = set.free_hotplug_places(b, Connect::PcieDevice);
+        const std::size_t pci = set.free_hotplug_places(b, Connect::PciDevice);
+        if (pcie + pci == 0) continue;
+        const topology::PciBus& bus = set.bus(b);
+        capacity.buses.push_back({b, bus.rule ? std::string(bus.rule->model) : std::string(), pcie > 0,
+                                  std::max(pcie, pci), bus.numa});
+    }
+    return capacity;
 }
 
 void assign_pci_addresses(Domain& domain, const machine::MachineProfile& machine) {

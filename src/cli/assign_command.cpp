@@ -32,6 +32,9 @@ void report_capacity(const Definition& assigned) {
     if (!capacity) return;
     std::cerr << fmt::format("free hotplug places: {} PCI Express (root and downstream ports), {} conventional PCI slots\n",
                              capacity->pcie, capacity->pci);
+    for (const HotplugCapacity::Bus& bus : capacity->buses)
+        std::cerr << fmt::format("  bus {} ({}): {} free {}{}\n", bus.index, bus.model, bus.free,
+                                 bus.pcie ? "PCI Express" : "PCI", bus.numa ? fmt::format(", NUMA node {}", *bus.numa) : "");
 }
 
 int run_assign(const AssignArgs& args) {

@@ -104,6 +104,12 @@ void note_placement(Domain& domain, std::size_t i, const char* rule, Text&& text
     if (domain.provenance != nullptr) domain.provenance->placed(i, rule, text());
 }
 
+// Notes what a policy of the guest gave devices[i] besides its address.
+template <class Text>
+void note_policy(Domain& domain, std::size_t i, const char* rule, Text&& text) {
+    if (domain.provenance != nullptr) domain.provenance->applied(i, rule, text());
+}
+
 // Notes why guestaddr added devices[i], and for which device if one asked for it.
 template <class Text>
 void note_addition(Domain& domain, std::size_t i, const char* rule, Text&& text,

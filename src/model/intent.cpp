@@ -38,6 +38,15 @@ std::string_view key_attribute(KeyKind kind) {
     return "alias";
 }
 
+std::string preference_text(const Preference& p) {
+    std::string text;
+    auto add = [&](const std::string& item) { text += (text.empty() ? "" : " ") + item; };
+    if (p.hotplug) add(std::string("hotplug='") + (*p.hotplug ? "yes" : "no") + "'");
+    if (p.bus != BusPreference::Any) add(std::string("bus='") + (p.bus == BusPreference::Pci ? "pci" : "pcie") + "'");
+    if (p.numa) add("numa='" + std::to_string(*p.numa) + "'");
+    return text;
+}
+
 const Preference* find_preference(const Intent& intent, const Device& d) {
     if (intent.devices.empty()) return nullptr;
     for (const DeviceKey& key : keys_of(d))

@@ -65,6 +65,9 @@ std::optional<DeviceKey> device_key(const Device& d);
 // "alias", "mac", "target": the attribute naming the key.
 std::string_view key_attribute(KeyKind kind);
 
+// "hotplug='no' bus='pcie' numa='1'": a preference as <metadata> writes it.
+std::string preference_text(const Preference& prefer);
+
 // The preference stored for `d`, or null.
 const Preference* find_preference(const Intent& intent, const Device& d);
 // Stores (or replaces) the preference of the device with `key`.

@@ -253,6 +253,7 @@ PciAddress PciAddressSet::grow_for_node(ConnectFlags flags, unsigned numa, const
         const unsigned index = static_cast<unsigned>(buses_.size());
         set_bus(index, rule, true);
         buses_[index].numa = numa;
+        buses_[index].grown_for = PciGrowth{who, flags, false, numa};
         return PciAddress{0, index, rule.min_slot, 0};
     };
     // The expander goes first: a controller's index is above its bus's.
@@ -262,18 +263,25 @@ PciAddress PciAddressSet::grow_for_node(ConnectFlags flags, unsigned numa, const
 }
 
 void PciAddressSet::add_capacity(ConnectFlags flags, const model::DeviceLabel& who) {
-    PciAddress first_new{0, static_cast<unsigned>(buses_.size()), 0, 0};
-    grow_to(first_new, flags, who, false);
+    const unsigned first = static_cast<unsigned>(buses_.size());
+    grow_to(PciAddress{0, first, 0, 0}, flags, who, false);
+    for (unsigned b = first; b < buses_.size(); ++b)
+        if (buses_[b].grown_for) buses_[b].grown_for->capacity = true;
+}
+
+std::size_t PciAddressSet::free_hotplug_places(unsigned index, Connect type) const {
+    const PciBus& bus = buses_.at(index);
+    if (!bus.accepts.has(type) || !bus.accepts.has(Connect::Hotpluggable) || !bus.accepts.has(Connect::AutoAssign))
+        return 0;
+    std::size_t free = 0;
+    for (unsigned slot = bus.min_slot; slot <= bus.max_slot; ++slot)
+        if (bus.functions[slot] == 0) ++free;
+    return free;
 }
 
 std::size_t PciAddressSet::free_hotplug_places(Connect type) const {
     std::size_t free = 0;
-    for (const PciBus& bus : buses_) {
-        if (!bus.accepts.has(type) || !bus.accepts.has(Connect::Hotpluggable) || !bus.accepts.has(Connect::AutoAssign))
-            continue;
-        for (unsigned slot = bus.min_slot; slot <= bus.max_slot; ++slot)
-            if (bus.functions[slot] == 0) ++free;
-    }
+    for (unsigned b = 0; b < buses_.size(); ++b) free += free_hotplug_places(b, type);
     return free;
 }
 

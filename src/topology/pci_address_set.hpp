@@ -25,6 +25,10 @@ struct PciGrowth {
     model::DeviceLabel who;
     ConnectFlags flags;
     bool named_by_address;  // its written address is on the bus; otherwise it found no free slot
+    // Placement by intent: added below an expander bus of this guest NUMA
+    // node (a preference), or as hotplug capacity (the guest's policy).
+    std::optional<unsigned> numa = std::nullopt;
+    bool capacity = false;
 };
 
 struct PciBus {
@@ -78,6 +82,8 @@ public:
     // Free slots that take hot-plugged devices connecting as `type`
     // (PciDevice or PcieDevice): free ports, free bridge slots.
     std::size_t free_hotplug_places(Connect type) const;
+    // The same on one bus.
+    std::size_t free_hotplug_places(unsigned bus, Connect type) const;
     // Frees a function (unplug); the slot may be taken again.
     void release(const PciAddress& address);
 

@@ -106,6 +106,7 @@ class View:
         self.lines = lines
         self.pci = {}   # chain -> (bdf, vendor:device)
         self.nics = {}  # mac -> bdf
+        self.names = {}  # mac -> {"kernel": eth0, "acpi_index", "onboard", "slot", "path", "name"} (udev's net_id)
         self.disks = {}  # bdf -> names
         for line in lines:
             kind, *rest = line.split()
@@ -114,6 +115,7 @@ class View:
                 self.pci[fields["chain"]] = (rest[0], rest[1])
             elif kind == "nic":
                 self.nics[rest[1]] = fields["pci"]
+                self.names[rest[1]] = {"kernel": rest[0], **{k: v for k, v in fields.items() if k != "pci"}}
             elif kind == "disk":
                 self.disks.setdefault(fields["pci"], []).append(rest[0])
 
@@ -447,6 +449,87 @@ class LiveGuests(GuestTest):
                       mac="52:54:00:aa:00:09")
         time.sleep(3)
         self.assertEqual(guest.console.view().lines, view.lines)
+
+
+NAMED = """<domain type='qemu'><name>names</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>
+<os><type arch='x86_64' machine='q35'>hvm</type></os><features><acpi/></features>
+<devices>
+  <interface type='network'><mac address='52:54:00:00:01:01'/><source network='default'/><model type='virtio'/></interface>
+  <interface type='network'><mac address='52:54:00:00:01:02'/><source network='default'/><model type='virtio'/></interface>
+  <interface type='network'><mac address='52:54:00:00:01:03'/><source network='default'/><model type='virtio'/></interface>
+  <serial type='pty'><target port='0'/></serial>
+</devices></domain>"""
+
+
+def nic(mac, model="virtio"):
+    return f"<interface type='network'><mac address='{mac}'/><source network='default'/><model type='{model}'/></interface>"
+
+
+def acpi_indexes(definition):
+    """Each NIC's ACPI index in the definition, by MAC."""
+    return {i.find("mac").get("address"): i.find("acpi").get("index")
+            for i in ET.parse(definition).getroot().iterfind("devices/interface")}
+
+
+class NicNames(GuestTest):
+    """The names systemd-udevd gives the guest's NICs (its net_id builtin, run
+    in the guest), over live attach and detach of other NICs, a reboot, and a
+    cold change of the topology followed by a restart, on a q35 guest
+    addressed with --stable-nic-names. With the policy each NIC is enoN, N
+    its ACPI index. Without it udev falls back to the slot name (ensN) or the
+    path name (enpXsY): the policy changes nothing else in the definition
+    (the ACPI index is all it adds, after every address is chosen), so the
+    guest's slot and path names in the same views are the names the NICs
+    would have without it."""
+
+    def names_by_step(self):
+        source = self.path("names-in.xml", NAMED)
+        definition = self.path("names.xml")
+        guestaddr("assign", source, "--stable-nic-names", "--keep-free-hotplug", "2", "-o", definition)
+        steps = []  # (step, view)
+
+        guest = self.start(definition, "names")
+        steps.append(("boot", guest.boot()))
+        guestaddr("attach", definition, self.path("nic4.xml", nic("52:54:00:00:01:04")), "--in-place", "--qmp",
+                  guest.tool_socket, "--stub-backends")
+        steps.append(("live attach of another NIC",
+                      guest.console.view_until(lambda v: "52:54:00:00:01:04" in v.nics)))
+        indexes = acpi_indexes(definition)
+        guestaddr("detach", definition, self.path("nic1.xml", nic("52:54:00:00:01:01")), "--in-place", "--qmp",
+                  guest.tool_socket, "--stub-backends", "--timeout", "30")
+        steps.append(("live detach of another NIC",
+                      guest.console.view_until(lambda v: "52:54:00:00:01:01" not in v.nics)))
+        guest.qmp.cmd("system_reset")
+        guest.console.wait_for_boot()
+        steps.append(("reboot", guest.console.view()))
+        guest.stop()
+
+        # A cold change: a conventional PCI device (an i6300esb watchdog)
+        # needs a pcie-to-pci-bridge, which guestaddr adds; the guest is then
+        # started again from the definition.
+        guestaddr("attach", definition, self.path("watchdog.xml", "<watchdog model='i6300esb' action='reset'/>"),
+                  "--in-place")
+        guest = self.start(definition, "names-restarted")
+        steps.append(("cold attach of a conventional PCI device, and a restart", guest.boot()))
+        return indexes, steps
+
+    def test_q35_nics_keep_their_names_with_stable_nic_names(self):
+        index, steps = self.names_by_step()
+        report = "\n".join(f"{step}: " + ", ".join(f"{mac} {n['kernel']} name={n['name']} slot={n['slot']} path={n['path']}"
+                                                  for mac, n in sorted(view.names.items())) for step, view in steps)
+        print(report, file=sys.stderr)
+        seen = {}  # mac -> [(step, names)]
+        for step, view in steps:
+            for mac, names in view.names.items():
+                seen.setdefault(mac, []).append((step, names))
+        self.assertEqual(set(seen), set(index), report)
+        for mac, history in seen.items():
+            with self.subTest(nic=mac):
+                expected = f"eno{index[mac]}"
+                for step, names in history:
+                    self.assertEqual(names["name"], expected, f"{step}\n{report}")
+                    self.assertEqual(names["onboard"], expected, f"{step}\n{report}")
+        return seen
 
 
 if __name__ == "__main__":
