@@ -10,7 +10,8 @@ and prints them again on `view`. Every device the definition places must be
 where the definition says, seen from the guest, through the chain of slots
 from the host bridge down (the firmware numbers the buses).
 
-Usage: guest_test.py GUESTADDR SHARED_DIR IMAGE_DIR [unittest arguments].
+Usage: guest_test.py GUESTADDR CORPORA_DIR IMAGE_DIR [unittest arguments]
+(CORPORA_DIR holds conformance/: tests/corpora, or the shared folder).
 """
 
 import json
@@ -529,7 +530,21 @@ class NicNames(GuestTest):
                 for step, names in history:
                     self.assertEqual(names["name"], expected, f"{step}\n{report}")
                     self.assertEqual(names["onboard"], expected, f"{step}\n{report}")
-        return seen
+                    self.assertEqual(names["acpi_index"], index[mac], f"{step}\n{report}")
+        # Without the policy the same NICs' names move, though guestaddr moved
+        # no address: the kernel's ethN follow probe order (they change at the
+        # reboot), and udev's fallback, the path name enpXsY, follows the bus
+        # number the firmware gives each port depth first at boot (the new
+        # pcie-to-pci-bridge takes the root port the detached NIC left, and
+        # every bus after it is numbered one higher).
+        def fallback(names):
+            return names["slot"] if names["slot"] != "-" else names["path"]
+        kept = [mac for mac in seen if mac in steps[-1][1].names and mac in steps[0][1].names]
+        self.assertTrue(kept, report)
+        moved = [mac for mac in kept if fallback(steps[0][1].names[mac]) != fallback(steps[-1][1].names[mac])]
+        self.assertEqual(moved, kept, f"the names udev would give without an ACPI index:\n{report}")
+        self.assertNotEqual({mac: steps[0][1].names[mac]["kernel"] for mac in kept},
+                            {mac: steps[-1][1].names[mac]["kernel"] for mac in kept}, report)
 
 
 if __name__ == "__main__":
