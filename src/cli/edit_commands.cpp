@@ -23,6 +23,14 @@ struct EditArgs {
     std::chrono::milliseconds timeout() const {
         return std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
     }
+    // --timeout bounds the whole exchange with QEMU (connecting, the
+    // commands, the unplug event), not each step of it.
+    qmp::QmpClient connect() const {
+        const qmp::Clock::time_point deadline = qmp::Clock::now() + timeout();
+        qmp::QmpClient qemu = qmp::QmpClient::connect(qmp_socket, timeout());
+        qemu.set_deadline(deadline);
+        return qemu;
+    }
     qemu::Backends backends() const { return stub_backends ? qemu::Backends::Stub : qemu::Backends::Host; }
 };
 
@@ -38,7 +46,7 @@ Definition attach_device(Definition definition, const std::string& device_xml, c
     if (args.qmp_socket.empty())
         return value_or_throw(attach(std::move(definition), device_xml, Plug::Cold, args.prefer)).definition;
     Attachment attached = value_or_throw(attach(std::move(definition), device_xml, Plug::Live, args.prefer));
-    qmp::QmpClient qemu = qmp::QmpClient::connect(args.qmp_socket, args.timeout());
+    qmp::QmpClient qemu = args.connect();
     qmp::hotplug(qemu, attached.definition, attached.device, args.backends());
     return std::move(attached.definition);
 }
@@ -47,7 +55,7 @@ Definition detach_device(Definition definition, const std::string& device_xml, c
     const std::size_t index = value_or_throw(find_device(definition, device_xml));
     if (!args.qmp_socket.empty()) {
         if (auto refusal = live_plug_refusal(definition, index)) throw Failure(*refusal);
-        qmp::QmpClient qemu = qmp::QmpClient::connect(args.qmp_socket, args.timeout());
+        qmp::QmpClient qemu = args.connect();
         qmp::unplug(qemu, definition, index, args.backends(), args.timeout());
     }
     return value_or_throw(detach(std::move(definition), index));
@@ -76,7 +84,7 @@ Runner add_edit_command(CLI::App& app, const char* name, const char* help, Edit 
     cmd->add_flag("--in-place", args->in_place, "replace DOMAIN atomically instead of printing the result");
     cmd->add_option("--qmp", args->qmp_socket, "also plug the device into the QEMU whose QMP monitor listens here");
     cmd->add_flag("--stub-backends", args->stub_backends, "with --qmp: the QEMU runs with stubbed backends (argv --stub-backends)");
-    cmd->add_option("--timeout", args->timeout_seconds, "with --qmp: seconds to wait for QEMU (default 10)");
+    cmd->add_option("--timeout", args->timeout_seconds, "with --qmp: seconds the whole exchange with QEMU may take (default 10)");
     if (std::string_view(name) == "attach")
         cmd->add_option("--prefer", args->prefer,
                         "placement preference kept with the guest: hotplug=yes|no, bus=pci|pcie, numa=N (comma-separated)");

@@ -53,6 +53,7 @@ struct DeviceExtras {
     std::optional<bool> intremap;              // IOMMU <driver intremap>
     std::optional<bool> eim;                   // IOMMU <driver eim>
     std::optional<unsigned> acpi_index;        // <acpi index>: the guest's name of a NIC (enoN)
+    std::optional<std::uint64_t> size_kib;     // memory device <target><size>
 };
 
 // A value on the heap that is copied with its owner: the owner stays a plain

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <array>
 #include <deque>
 #include <functional>
@@ -27,6 +28,10 @@ struct Domain {
     unsigned numa_cells = 0;
     bool max_memory = false;    // <maxMemory> with a size: memory hotplug
     unsigned memory_slots = 0;  // <maxMemory slots>
+    // Sizes in KiB, 0 where absent or not a size libvirt reads.
+    std::uint64_t memory_kib = 0;       // <memory>
+    std::uint64_t max_memory_kib = 0;   // <maxMemory>
+    std::uint64_t numa_memory_kib = 0;  // the sum of the NUMA cells' memory
     bool acpi = false;  // <features><acpi/>
     // All guest memory is shared with other processes: <memoryBacking><access
     // mode='shared'/>, unless a NUMA cell says otherwise, or memAccess='shared'

@@ -1,10 +1,10 @@
 #include "qemu/backends.hpp"
 
 #include <algorithm>
-#include <array>
 
 #include <fmt/format.h>
 
+#include "model/memory_size.hpp"
 #include "qemu/source.hpp"
 
 namespace guestaddr::qemu {
@@ -17,18 +17,6 @@ std::string domain_dir_name(const Source& source) {
     const Element* name = source.header.child("name");
     return fmt::format("domain--1-{}", name ? name->text : "guest");
 }
-
-struct UnitScale {
-    std::string_view unit;
-    unsigned long long kib;
-};
-constexpr std::array kUnits{
-    UnitScale{"b", 0},          UnitScale{"bytes", 0},      UnitScale{"k", 1},
-    UnitScale{"KiB", 1},        UnitScale{"KB", 1},         UnitScale{"M", 1024},
-    UnitScale{"MiB", 1024},     UnitScale{"MB", 1024},      UnitScale{"G", 1024 * 1024},
-    UnitScale{"GiB", 1024 * 1024}, UnitScale{"GB", 1024 * 1024}, UnitScale{"T", 1024ULL * 1024 * 1024},
-    UnitScale{"TiB", 1024ULL * 1024 * 1024},
-};
 
 std::string_view source_attribute(const Element& element, std::string_view key) {
     const Element* source = element.child("source");
@@ -164,11 +152,7 @@ Option memory_backend(const Source& source, const Element* element, const std::s
 
 unsigned long long size_in_kib(const Element* size) {
     if (size == nullptr) return 0;
-    const unsigned long long value = std::stoull(size->text.empty() ? "0" : size->text);
-    const std::string_view unit = size->attribute_or("unit", "KiB");
-    for (const UnitScale& u : kUnits)
-        if (u.unit == unit) return u.kib == 0 ? value / 1024 : value * u.kib;
-    return value;
+    return model::size_in_kib(size->text.empty() ? "0" : size->text, size->attribute_or("unit", "KiB")).value_or(0);
 }
 
 }  // namespace guestaddr::qemu

@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -73,13 +74,19 @@ QmpClient QmpClient::connect(const std::string& socket_path, std::chrono::millis
 }
 
 QmpClient::QmpClient(QmpClient&& other) noexcept
-    : fd_(other.fd_), lost_(std::move(other.lost_)), timeout_(other.timeout_), buffer_(std::move(other.buffer_)),
-      events_(std::move(other.events_)) {
+    : fd_(other.fd_), lost_(std::move(other.lost_)), timeout_(other.timeout_), deadline_(other.deadline_),
+      buffer_(std::move(other.buffer_)), events_(std::move(other.events_)) {
     other.fd_ = -1;
 }
 
 QmpClient::~QmpClient() {
     if (fd_ >= 0) ::close(fd_);
+}
+
+std::chrono::milliseconds QmpClient::wait_for(std::chrono::milliseconds timeout) const {
+    if (deadline_ == Clock::time_point::max()) return timeout;
+    return std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()),
+                      std::chrono::milliseconds(0), timeout);
 }
 
 void QmpClient::lost(std::string message) {
@@ -139,10 +146,11 @@ Json QmpClient::execute(const std::string& command, const Json& arguments) {
     Json request{{"execute", command}};
     if (!arguments.empty()) request["arguments"] = arguments;
     send(request);
-    const auto deadline = Clock::now() + timeout_;
+    const auto waited = wait_for(timeout_);
+    const auto deadline = Clock::now() + waited;
     const std::string awaited = fmt::format("answer to {}", command);
     while (true) {
-        Json message = read_message(deadline, timeout_, awaited);
+        Json message = read_message(deadline, waited, awaited);
         if (message.contains("event")) {
             events_.push_back(std::move(message));
             continue;
@@ -164,10 +172,11 @@ Json QmpClient::wait_event(const std::string& name, const std::function<bool(con
         return event;
     }
     if (!lost_.empty()) io_failure(fmt::format("the QMP connection is unusable: {}", lost_));
-    const auto deadline = Clock::now() + timeout;
+    const auto waited = wait_for(timeout);
+    const auto deadline = Clock::now() + waited;
     const std::string awaited = fmt::format("{} event", name);
     while (true) {
-        Json message = read_message(deadline, timeout, awaited);
+        Json message = read_message(deadline, waited, awaited);
         if (wanted(message)) return message;
         if (message.contains("event")) events_.push_back(std::move(message));
     }

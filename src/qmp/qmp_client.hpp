@@ -40,9 +40,15 @@ public:
                     std::chrono::milliseconds timeout);
 
     void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
+    // Every later wait ends by `deadline` at the latest, whatever its own
+    // time limit: the time limit a caller gives a whole operation (connect,
+    // commands and events), rather than each step of it.
+    void set_deadline(Clock::time_point deadline) { deadline_ = deadline; }
 
 private:
     QmpClient(int fd, std::chrono::milliseconds timeout) : fd_(fd), timeout_(timeout) {}
+    // How long a wait of at most `timeout` that begins now may last.
+    std::chrono::milliseconds wait_for(std::chrono::milliseconds timeout) const;
     // The next message, a JSON object, by `deadline` (`waited` after the
     // wait began); `awaited` says what it should be, for the messages.
     Json read_message(Clock::time_point deadline, std::chrono::milliseconds waited, const std::string& awaited);
@@ -52,6 +58,7 @@ private:
     int fd_;
     std::string lost_;  // why the connection is no longer used, once it is not
     std::chrono::milliseconds timeout_;
+    Clock::time_point deadline_ = Clock::time_point::max();
     std::string buffer_;
     std::deque<Json> events_;
 };

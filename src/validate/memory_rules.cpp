@@ -29,9 +29,30 @@ void check_max_memory(const Domain& domain, const MemoryHotplugRules& rules, std
                                "(<maxMemory> needs <cpu><numa>)"});
 }
 
+// The guest's memory as libvirt totals it: the NUMA cells plus the memory
+// devices where there are cells, else <memory>, which then includes the
+// devices (and must hold them). A size guestaddr could not read (0) is
+// not judged.
+void check_memory_total(const Domain& domain, std::vector<Error>& errors) {
+    std::uint64_t devices_kib = 0;
+    for (std::size_t i : domain.of_class(DeviceClass::Memory))
+        devices_kib += domain.devices[i].extras().size_kib.value_or(0);
+    if (domain.numa_cells == 0 && domain.memory_kib > 0 && devices_kib > domain.memory_kib) {
+        errors.push_back(Error{ErrorKind::Unsupported, "", "Total size of memory devices exceeds the total memory size"});
+        return;
+    }
+    const std::uint64_t total_kib = domain.numa_cells > 0 ? domain.numa_memory_kib + devices_kib : domain.memory_kib;
+    if (domain.max_memory_kib > 0 && domain.max_memory_kib < total_kib)
+        errors.push_back(Error{ErrorKind::Unsupported, "",
+                               fmt::format("maximum memory size must be equal or greater than the actual memory size "
+                                           "(<maxMemory> {} KiB, memory {} KiB)",
+                                           domain.max_memory_kib, total_kib)});
+}
+
 }  // namespace
 
 void check_memory_hotplug(const Domain& domain, const MemoryHotplugRules& rules, std::vector<Error>& errors) {
+    check_memory_total(domain, errors);
     check_max_memory(domain, rules, errors);
     const std::vector<std::size_t> memories = domain.of_class(DeviceClass::Memory);
     if (memories.empty()) return;

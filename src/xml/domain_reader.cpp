@@ -2,6 +2,7 @@
 
 #include "guestaddr/error.hpp"
 #include "model/disk_names.hpp"
+#include "model/memory_size.hpp"
 #include "xml/address_reader.hpp"
 #include "xml/input_checks.hpp"
 #include "xml/metadata.hpp"
@@ -32,6 +33,12 @@ std::optional<unsigned> optional_number(const pugi::xml_node& e, const char* nam
 }
 
 // <target><node>: the guest NUMA node of a controller or memory module.
+// A size element (<memory unit='GiB'>4</memory>) in KiB.
+std::optional<std::uint64_t> size_of(const pugi::xml_node& size) {
+    if (!size) return std::nullopt;
+    return model::size_in_kib(size.text().get(), size.attribute("unit").value());
+}
+
 std::optional<unsigned> target_node(const pugi::xml_node& target, const DeviceName& who) {
     pugi::xml_node node = target.child("node");
     if (!node) return std::nullopt;
@@ -164,6 +171,7 @@ void read_fields(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     case DeviceClass::Memory:
         d.model = e.attribute("model").value();
         if (std::optional<unsigned> node = target_node(e.child("target"), who)) d.edit_extras().ctarget.node = node;
+        if (std::optional<std::uint64_t> size = size_of(e.child("target").child("size"))) d.edit_extras().size_kib = size;
         break;
     case DeviceClass::Serial:
     case DeviceClass::Console:
@@ -222,13 +230,13 @@ Device read_device(const pugi::xml_node& e, std::size_t ordinal) {
     return d;
 }
 
-unsigned count_numa_cells(const pugi::xml_node& root) {
-    unsigned n = 0;
+// The NUMA cells: how many, and their memory in KiB.
+void read_numa_cells(const pugi::xml_node& root, model::Domain& domain) {
     for (pugi::xml_node cell : root.child("cpu").child("numa").children("cell")) {
-        (void)cell;
-        ++n;
+        ++domain.numa_cells;
+        domain.numa_memory_kib +=
+            model::size_in_kib(cell.attribute("memory").value(), cell.attribute("unit").value()).value_or(0);
     }
-    return n;
 }
 
 // Each NUMA cell's memory is as its memAccess says, else as <memoryBacking>
@@ -246,6 +254,7 @@ bool memory_is_shared(const pugi::xml_node& root) {
 
 void read_max_memory(const pugi::xml_node& max_memory, model::Domain& domain) {
     domain.max_memory = *max_memory.text().get() != '\0';
+    domain.max_memory_kib = size_of(max_memory).value_or(0);
     const pugi::xml_attribute slots = max_memory.attribute("slots");
     if (!slots) return;
     const std::optional<unsigned> n = parse_unsigned(slots.value(), Radix::Decimal);
@@ -261,7 +270,8 @@ void read_header(const pugi::xml_node& root, model::Domain& domain) {
     domain.arch = os_type.attribute("arch").value();
     domain.machine = os_type.attribute("machine").value();
     if (auto v = parse_unsigned(root.child("vcpu").text().get(), Radix::Decimal)) domain.vcpus = *v;
-    domain.numa_cells = count_numa_cells(root);
+    read_numa_cells(root, domain);
+    domain.memory_kib = size_of(root.child("memory")).value_or(0);
     domain.acpi = static_cast<bool>(root.child("features").child("acpi"));
     domain.shared_memory = memory_is_shared(root);
     domain.ioapic_driver = root.child("features").child("ioapic").attribute("driver").value();

@@ -305,8 +305,11 @@ class FakeQmp:
     garbage (not JSON), not-object (JSON, not an object), empty (an object
     that is neither a reply nor an event), error (a refusal), bad-error (an
     error that is not an object), close (hangs up), silent (never answers),
-    endless (data without an end of line). Before `at` every command
-    succeeds, and device_del is followed by its DEVICE_DELETED event."""
+    endless (data without an end of line), slow (answers, and sends the
+    event, SLOW seconds late). Before `at` every command succeeds, and
+    device_del is followed by its DEVICE_DELETED event."""
+
+    SLOW = 0.6
 
     REPLIES = {
         "garbage": b"}}this is not QMP{{\x01\xff\n",
@@ -316,8 +319,11 @@ class FakeQmp:
         "bad-error": b'{"error": "fake refusal"}\n',
     }
 
+    made = 0  # peers made so far: each gets a socket of its own
+
     def __init__(self, folder, mode, at):
-        self.path = os.path.join(folder, f"qmp-{mode}-{at}.sock")
+        FakeQmp.made += 1
+        self.path = os.path.join(folder, f"qmp-{mode}-{at}-{FakeQmp.made}.sock")
         self.mode, self.at = mode, at
         self.received = []
         self.server = socket.socket(socket.AF_UNIX)
@@ -361,15 +367,25 @@ class FakeQmp:
                 self.received.append(command)
                 if misbehaving or command == self.at:
                     misbehaving = True
-                    if not self.misbehave(conn):
+                    if self.mode == "slow":
+                        self.answer(conn, line, self.SLOW)
+                    elif not self.misbehave(conn):
                         return
                     continue
-                conn.sendall(b'{"return": {}}\n')
-                if command == "device_del":
-                    device = json.loads(line)["arguments"]["id"]
-                    conn.sendall(json.dumps({"event": "DEVICE_DELETED", "data": {"device": device}}).encode() + b"\n")
+                self.answer(conn, line, 0)
         except (OSError, ValueError):
             pass
+
+    @staticmethod
+    def answer(conn, line, delay):
+        """What QEMU answers: success, and device_del's event."""
+        time.sleep(delay)
+        conn.sendall(b'{"return": {}}\n')
+        request = json.loads(line)
+        if request.get("execute") == "device_del":
+            time.sleep(delay)
+            device = request["arguments"]["id"]
+            conn.sendall(json.dumps({"event": "DEVICE_DELETED", "data": {"device": device}}).encode() + b"\n")
 
     def close(self):
         self.server.close()
@@ -409,7 +425,7 @@ class QmpPeerFaults(FaultCase):
         self.definition = Definition(self.dir.name)
         self.sockets = socket_folder(self)
 
-    def live_edit(self, command, device, mode, at):
+    def live_edit(self, command, device, mode, at, failed=None):
         peer = FakeQmp(self.sockets, mode, at)
         self.addCleanup(peer.close)
         before = self.definition.content()
@@ -417,7 +433,8 @@ class QmpPeerFaults(FaultCase):
         r = run(command, self.definition.path, device, "--in-place", "--qmp", peer.path, "--stub-backends",
                 "--timeout", str(self.TIMEOUT))
         elapsed = time.monotonic() - started
-        failed = self.AT_GREETING.get(mode, self.EXPECTED[mode]) if at == "greeting" else self.EXPECTED[mode]
+        if failed is None:
+            failed = self.AT_GREETING.get(mode, self.EXPECTED[mode]) if at == "greeting" else self.EXPECTED[mode]
         self.assert_survived(r, self.definition, before, failed)
         self.assertEqual(self.definition.content(), before)
         # One wait at most: after a lost connection guestaddr sends nothing more.
@@ -445,6 +462,13 @@ class QmpPeerFaults(FaultCase):
                         self.live_detach_after_unplug(mode)
                         continue
                     self.live_edit("detach", self.definition.detached, mode, at)
+
+    def test_timeout_bounds_the_whole_exchange(self):
+        # Each answer, and the unplug event, comes 0.6 s late: every step is
+        # within --timeout 1, the exchange as a whole is not.
+        for command, device in (("attach", self.definition.attached), ("detach", self.definition.detached)):
+            with self.subTest(command=command):
+                self.live_edit(command, device, "slow", "qmp_capabilities", failed="QEMU did not answer in time")
 
     def live_detach_after_unplug(self, mode):
         peer = FakeQmp(self.sockets, mode, "netdev_del")

@@ -34,7 +34,9 @@ class Accepted:
 class Case:
     name: str
     expect: Union[Refused, Accepted]
-    text: Union[str, bytes, None] = None
+    # The input, or a function that makes it: the large inputs are made only
+    # for the case that runs (ctest runs one case per process).
+    text: Union[str, bytes, Callable[[], Union[str, bytes]], None] = None
     setup: Optional[Callable[[str], str]] = None   # makes the input in a temp dir, returns the path
     args: tuple = ("assign",)
     stdin: bool = False
@@ -42,6 +44,11 @@ class Case:
     libvirt: str = ""          # libvirt 9.0's message, where it refuses the same input
     xmllint: str = ""          # `xmllint --noout`'s verdict: "ok", or "LINE: message" where libxml2 refuses it
     notes: str = ""
+
+    def data(self):
+        """The input as bytes."""
+        text = self.text() if callable(self.text) else self.text
+        return text.encode() if isinstance(text, str) else text
 
 
 def domain(devices, machine="pc", arch="x86_64", head="", prolog=""):
@@ -404,17 +411,17 @@ def count_addresses(kind, n):
 MANY = [
     Case("20000-channels", Accepted(both(count_addresses("virtio-serial", 20000), has(r"name='c19998'/>\s*<address type='virtio-serial' controller='0' bus='0' port='19999'/>",
                                                                          r"name='c19999'/>\s*<address type='virtio-serial' controller='1' bus='0' port='1'/>"))),
-         text=many_channels(20000), timeout=60),
+         text=lambda: many_channels(20000), timeout=60),
     # libvirt adds pci-bridges to pc only on bus 0: past ~900 PCI devices it gives up.
     Case("5000-nics-pc", Refused(1, r"controller pci \d+", r"a PCI slot is needed to connect a PCI controller model='pci-bridge'"),
-         text=many_nics(5000), timeout=60,
+         text=lambda: many_nics(5000), timeout=60,
          libvirt="a PCI slot is needed to connect a PCI controller model='pci-bridge', but none is available, and it cannot be automatically added"),
     Case("20000-nics-pc", Refused(1, r"controller pci \d+", r"a PCI slot is needed to connect a PCI controller model='pci-bridge'"),
-         text=many_nics(20000), timeout=60,
+         text=lambda: many_nics(20000), timeout=60,
          libvirt="a PCI slot is needed to connect a PCI controller model='pci-bridge', but none is available, and it cannot be automatically added"),
     Case("20000-nics-pc-with-bridges", Refused(1, r"(interface 52:54:00:\w\w:\w\w:\w\w|controller pci \d+)", r"PCI|slot|bus"),
-         text=domain("".join(f"<controller type='pci' index='{i}' model='pci-bridge'/>" for i in range(1, 256))
-                     + "".join(nic(i) for i in range(20000))), timeout=60,
+         text=lambda: domain("".join(f"<controller type='pci' index='{i}' model='pci-bridge'/>" for i in range(1, 256))
+                             + "".join(nic(i) for i in range(20000))), timeout=60,
          notes="more PCI devices than 255 bridges of 31 slots hold"),
 ]
 
@@ -453,7 +460,7 @@ S390X = [
          text=s390x(disk("vda", "virtio", ccw()) + nic(1, ccw())),
          libvirt="The CCW devno 'fe.0.0001' is in use already"),
     Case("s390x-ccw-devnos-run-out", Refused(1, r"memballoon #0", r"no free CCW device number"),
-         text=s390x(disk("vda", "virtio") + "".join(nic(i) for i in range(65535))), timeout=60,
+         text=lambda: s390x(disk("vda", "virtio") + "".join(nic(i) for i in range(65535))), timeout=60,
          notes="65,537 virtio devices with the implicit balloon: one more than devno 0x0000-0xffff"),
     Case("s390x-zpci-uid-0", Refused(1, r"disk 'vda'", r"invalid zPCI uid"),
          text=s390x(disk("vda", "virtio", zpci("uid='0x0' fid='0x5'"))),

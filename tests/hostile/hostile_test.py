@@ -34,7 +34,7 @@ def prepare(case, workdir):
         path = case.setup(workdir)
     else:
         path = os.path.join(workdir, "in.xml")
-        data = case.text.encode() if isinstance(case.text, str) else case.text
+        data = case.data()
         with open(path, "wb") as f:
             f.write(data)
     target = "-" if case.stdin else path
@@ -116,7 +116,7 @@ def check_xmllint():
     cases = [c for c in CATALOGUE if c.xmllint]
     wrong = 0
     for case in cases:
-        data = case.text.encode() if isinstance(case.text, str) else case.text
+        data = case.data()
         got = xmllint_verdict(data)
         if got != case.xmllint:
             wrong += 1

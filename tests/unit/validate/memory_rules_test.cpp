@@ -123,6 +123,48 @@ INSTANTIATE_TEST_SUITE_P(
         MemoryCase{"TwoHundredFiftySevenSlots", max_memory("257") + kNuma, "", "", ""}),
     [](const ::testing::TestParamInfo<MemoryCase>& info) { return std::string(info.param.name); });
 
+// The guest's memory against <maxMemory>: the NUMA cells plus every memory
+// device, sizes in any unit rounded up to KiB. Verdicts of libvirt 9.0 (the
+// same post-parse check applies whatever the hotplug rules are).
+struct TotalCase {
+    const char* name;
+    std::string head;
+    std::string devices;
+    const char* verdict90;
+};
+
+void PrintTo(const TotalCase& c, std::ostream* os) { *os << c.name; }
+
+class MemoryTotal : public ::testing::TestWithParam<TotalCase> {};
+
+TEST_P(MemoryTotal, Libvirt90) {
+    const TotalCase& c = GetParam();
+    const std::string error = first_error(MemoryCase{c.name, c.head, c.devices, c.verdict90, ""},
+                                          validation::kLibvirt90Memory);
+    if (*c.verdict90 == '\0') EXPECT_EQ(error, "");
+    else EXPECT_NE(error.find(c.verdict90), std::string::npos) << error;
+}
+
+constexpr const char* kBelow = "maximum memory size must be equal or greater than the actual memory size";
+
+INSTANTIATE_TEST_SUITE_P(
+    Verdicts, MemoryTotal,
+    ::testing::Values(
+        TotalCase{"OneKibBelowTheCells", std::string("<maxMemory slots='4' unit='b'>1073740800</maxMemory>") + kNuma, "",
+                  kBelow},
+        TotalCase{"OneByteMoreRoundsUp", std::string("<maxMemory slots='4' unit='b'>1073740801</maxMemory>") + kNuma, "", ""},
+        TotalCase{"DecimalKilobytes", std::string("<maxMemory slots='4' unit='KB'>1073742</maxMemory>") + kNuma, "", ""},
+        TotalCase{"BelowCellsAndDimm", std::string("<maxMemory slots='3' unit='KiB'>1179647</maxMemory>") + kNuma, kDimm,
+                  kBelow},
+        TotalCase{"CellsAndDimmExactly", std::string("<maxMemory slots='3' unit='KiB'>1179648</maxMemory>") + kNuma, kDimm,
+                  ""},
+        TotalCase{"VirtioMemCounts", std::string("<maxMemory slots='3' unit='GiB'>1</maxMemory>") + kNuma, kVirtioMem,
+                  kBelow},
+        TotalCase{"DevicesExceedMemoryWithoutNuma", "<maxMemory slots='4' unit='KiB'>4194304</maxMemory>",
+                  "<memory model='dimm'><target><size unit='GiB'>2</size></target></memory>",
+                  "Total size of memory devices exceeds the total memory size"}),
+    [](const ::testing::TestParamInfo<TotalCase>& info) { return std::string(info.param.name); });
+
 TEST(MemoryHotplug, SlotsThatAreNotANumberAreRefusedOnReading) {
     // libvirt (both): "Failed to parse memory slot count".
     auto parsed = parse("<domain type='kvm'><name>m</name><maxMemory slots='abc' unit='KiB'>16777216</maxMemory>"
