@@ -23,7 +23,7 @@ struct AbiDifference {
     std::string new_value;  // "" when NEW has none
 
     // "interface 52:54:00:00:00:02: model e1000e in OLD, virtio in NEW"
-    std::string to_string() const;
+    GUESTADDR_API std::string to_string() const;
 };
 
 // Assigns both definitions (libvirt fills in its defaults and addresses
@@ -32,6 +32,6 @@ struct AbiDifference {
 // device the same devices in the same order with the same address and the
 // same guest-visible properties. Empty when NEW keeps OLD's guest ABI.
 // libvirt stops at the first difference; this lists them all.
-Result<std::vector<AbiDifference>> check_abi(Definition old_definition, Definition new_definition);
+GUESTADDR_API Result<std::vector<AbiDifference>> check_abi(Definition old_definition, Definition new_definition);
 
 }  // namespace guestaddr

@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "guestaddr/export.hpp"
+
 namespace guestaddr {
 
 enum class Multifunction { Absent, On, Off };
@@ -35,7 +37,7 @@ struct PciAddress {
     // multifunction is not part of an address's identity (as in libvirt).
     bool operator==(const PciAddress& o) const { return same_function(o); }
     // 0000:00:1f.2
-    std::string to_string() const;
+    GUESTADDR_API std::string to_string() const;
 };
 
 struct DriveAddress {
@@ -52,7 +54,7 @@ struct UsbAddress {
     unsigned bus = 0;
     std::vector<unsigned> port;
     auto operator<=>(const UsbAddress&) const = default;
-    std::string port_string() const;
+    GUESTADDR_API std::string port_string() const;
 };
 
 struct VirtioSerialAddress {
@@ -86,6 +88,6 @@ using Address = std::variant<std::monostate, PciAddress, DriveAddress, UsbAddres
                              VirtioSerialAddress, CcidAddress, OtherAddress>;
 
 // The libvirt name of an address's type ("pci", "drive", ...); "" for none.
-std::string address_type_name(const Address& address);
+GUESTADDR_API std::string address_type_name(const Address& address);
 
 }  // namespace guestaddr

@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "guestaddr/export.hpp"
+
 namespace guestaddr {
 
 enum class ErrorKind {
@@ -31,7 +33,7 @@ struct Error {
 
 // Thrown inside the library where unwinding is the simplest way out; the
 // public entry points turn it into a Result.
-class Failure : public std::runtime_error {
+class GUESTADDR_API Failure : public std::runtime_error {
 public:
     explicit Failure(Error error) : std::runtime_error(error.to_string()), error_(std::move(error)) {}
     const Error& error() const { return error_; }

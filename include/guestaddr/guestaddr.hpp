@@ -13,6 +13,7 @@
 
 #include "guestaddr/address.hpp"
 #include "guestaddr/error.hpp"
+#include "guestaddr/export.hpp"
 
 namespace guestaddr {
 
@@ -24,10 +25,12 @@ struct Domain;
 // everything addressing does not touch) plus the device model.
 class Definition {
 public:
-    Definition(Definition&&) noexcept;
-    Definition& operator=(Definition&&) noexcept;
-    ~Definition();
+    GUESTADDR_API Definition(Definition&&) noexcept;
+    GUESTADDR_API Definition& operator=(Definition&&) noexcept;
+    GUESTADDR_API ~Definition();
 
+    // The internal model, for guestaddr's own tools (not exported by the
+    // shared library: programs use devices(), guestaddr/devices.hpp).
     const model::Domain& domain() const;
     model::Domain& domain();
 
@@ -42,10 +45,10 @@ private:
 
 // Reads a domain definition. Malformed XML, a missing <domain> or an
 // unparsable address is an error naming the device.
-Result<Definition> parse(std::string_view xml);
+GUESTADDR_API Result<Definition> parse(std::string_view xml);
 // The same for text the definition may keep: it is parsed where it is, which
 // spares a copy of a large definition.
-Result<Definition> parse_in_place(std::string xml);
+GUESTADDR_API Result<Definition> parse_in_place(std::string xml);
 
 // Policies assign sets on the guest (stored in its <metadata>, so that
 // every later assign, attach and detach follows them); unset fields keep
@@ -58,8 +61,8 @@ struct AssignOptions {
 
 // Canonicalises the machine type, adds the implicit devices and gives every
 // device an address, keeping every address already present.
-Result<Definition> assign(Definition definition);
-Result<Definition> assign(Definition definition, const AssignOptions& options);
+GUESTADDR_API Result<Definition> assign(Definition definition);
+GUESTADDR_API Result<Definition> assign(Definition definition, const AssignOptions& options);
 
 // Free places that take a hot-plugged device, in an addressed definition.
 struct HotplugCapacity {
@@ -75,16 +78,16 @@ struct HotplugCapacity {
     };
     std::vector<Bus> buses;
 };
-Result<HotplugCapacity> free_hotplug_capacity(const Definition& definition);
+GUESTADDR_API Result<HotplugCapacity> free_hotplug_capacity(const Definition& definition);
 
 // Checks a definition without changing it: every problem found, empty when
 // the definition is complete (every device addressed) and consistent.
-std::vector<Error> validate(const Definition& definition);
+GUESTADDR_API std::vector<Error> validate(const Definition& definition);
 
 // The definition as XML, in libvirt's formatting.
-std::string format(const Definition& definition);
+GUESTADDR_API std::string format(const Definition& definition);
 // The same text, given to `write` a piece at a time (pieces of about
 // 64 KiB): the text of a large definition is never whole in memory.
-void format(const Definition& definition, const std::function<void(std::string_view)>& write);
+GUESTADDR_API void format(const Definition& definition, const std::function<void(std::string_view)>& write);
 
 }  // namespace guestaddr

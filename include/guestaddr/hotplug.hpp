@@ -26,20 +26,20 @@ struct Attachment {
 // `prefer` ("hotplug=no,bus=pcie,numa=1") is the device's placement
 // preference, kept in the definition's <metadata> with any the device
 // element carries (<guestaddr:prefer>).
-Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug, std::string_view prefer = {});
+GUESTADDR_API Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug, std::string_view prefer = {});
 
 // The index of the device `device_xml` names: an interface by MAC, a disk by
 // target, a controller by type and index, otherwise by alias or address.
-Result<std::size_t> find_device(const Definition& definition, std::string_view device_xml);
+GUESTADDR_API Result<std::size_t> find_device(const Definition& definition, std::string_view device_xml);
 
 // Removes devices[index]. A controller that still has devices on it, or the
 // root bus, cannot be removed.
-Result<Definition> detach(Definition definition, std::size_t index);
+GUESTADDR_API Result<Definition> detach(Definition definition, std::size_t index);
 
 // Why the running guest could not take devices[index] being plugged in or
 // out live (a PCI device of a PC guest without ACPI: it would not see the
 // change where the definition puts it); nothing when it can. A Live attach
 // checks this itself; a live detach asks before unplugging.
-std::optional<Error> live_plug_refusal(const Definition& definition, std::size_t index);
+GUESTADDR_API std::optional<Error> live_plug_refusal(const Definition& definition, std::size_t index);
 
 }  // namespace guestaddr

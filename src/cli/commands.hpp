@@ -31,6 +31,7 @@ Runner add_verify_command(CLI::App& app);
 Runner add_check_abi_command(CLI::App& app);
 Runner add_tree_command(CLI::App& app);
 Runner add_explain_command(CLI::App& app);
+Runner add_completion_command(CLI::App& app);
 
 // Prints every error on standard error; returns `status`.
 int report(const std::vector<Error>& errors, int status);

@@ -8,6 +8,11 @@ int main(int argc, char** argv) {
     using namespace guestaddr::cli;
     CLI::App app{"guestaddr: stable, libvirt-compatible device addresses for QEMU/KVM guests"};
     app.require_subcommand(1);
+    app.footer(
+        "Each subcommand has its own --help (and man page, guestaddr-SUBCOMMAND).\n"
+        "Exit status: 0 success; 1 the definition is refused (every error on standard error);\n"
+        "2 a file could not be read or written, or QEMU did not answer; 3 check-abi: NEW\n"
+        "changes the guest ABI of OLD.");
     // --version works before any subcommand and after one (`guestaddr
     // assign --version`): subcommands pass options they do not know to it.
     app.set_version_flag("--version", "guestaddr " GUESTADDR_VERSION, "print guestaddr's version and exit");
@@ -22,6 +27,7 @@ int main(int argc, char** argv) {
         add_check_abi_command(app),
         add_tree_command(app),
         add_explain_command(app),
+        add_completion_command(app),
     };
     CLI11_PARSE(app, argc, argv);
     try {

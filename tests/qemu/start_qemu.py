@@ -126,7 +126,7 @@ def start_case(guestaddr, case, qemu):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--guestaddr", required=True)
-    ap.add_argument("--conformance", required=True, help="shared/conformance")
+    ap.add_argument("--conformance", required=True, help="the conformance corpora (tests/corpora/conformance)")
     ap.add_argument("--sample", required=True, help="start_sample.txt")
     ap.add_argument("--qemu", default="qemu-system-x86_64")
     args = ap.parse_args()
