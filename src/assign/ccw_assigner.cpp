@@ -77,6 +77,7 @@ bool sits_on_ccw(const Device& d) {
     case DeviceClass::Rng: return d.model.starts_with("virtio");
     case DeviceClass::Filesystem:
     case DeviceClass::Vsock: return true;
+    case DeviceClass::Crypto: return d.model == "virtio";  // kept only where the rules keep crypto
     default: return false;
     }
 }

@@ -166,7 +166,7 @@ constexpr std::array kLateClasses{
     DeviceClass::Memballoon, DeviceClass::Rng,  DeviceClass::Watchdog,
     DeviceClass::Video,   DeviceClass::Shmem,      DeviceClass::Input, DeviceClass::Serial,
     DeviceClass::Iommu,   DeviceClass::Vsock,      DeviceClass::Memory,
-    DeviceClass::Panic,
+    DeviceClass::Panic,   DeviceClass::Crypto,
 };
 
 unsigned new_expander_bus_nr(const Domain& domain, std::size_t i) {

@@ -13,6 +13,7 @@
 #include "machine/device_defaults.hpp"
 #include "machine/implicit_devices.hpp"
 #include "machine/machine.hpp"
+#include "rules/choice.hpp"
 #include "validate/definition_rules.hpp"
 
 #include <map>
@@ -44,7 +45,8 @@ void key_inline_preferences(model::Domain& domain) {
 }  // namespace
 
 void assign_all(model::Domain& domain) {
-    const machine::MachineProfile machine = machine::resolve_machine(domain.arch, domain.machine);
+    rules::follow_stamp(domain);  // nothing chosen yet (tree, explain, check-abi): the stamp's rules
+    const machine::MachineProfile machine = machine::resolve_machine(domain);
     domain.machine = machine.canonical;
     if (domain.arch.empty()) domain.arch = machine::kDefaultArch;
     machine::fill_device_defaults(domain, machine);

@@ -29,21 +29,28 @@ constexpr std::array<UsbPortCount, 14> kUsbPorts{{
 }};
 
 
-// The USB devices in the order libvirt gives them ports.
-std::vector<std::size_t> usb_devices(const Domain& domain) {
-    std::vector<std::size_t> out;
+void take_usb_kind(const Domain& domain, rules::UsbKind kind, std::vector<std::size_t>& out) {
     auto take = [&](DeviceClass cls, auto&& is_usb) {
         for (std::size_t i : domain.of_class(cls))
             if (is_usb(domain.devices[i])) out.push_back(i);
     };
-    take(DeviceClass::Hub, is_usb_hub);
-    take(DeviceClass::Hostdev, [](const Device& d) { return d.type == "usb"; });
-    take(DeviceClass::Disk, [](const Device& d) { return d.bus == "usb"; });
-    take(DeviceClass::Controller, [](const Device& d) { return d.type == "ccid"; });
-    take(DeviceClass::Input, [](const Device& d) { return d.bus == "usb"; });
-    take(DeviceClass::Serial, [](const Device& d) { return d.target_type == "usb-serial"; });
-    take(DeviceClass::Sound, [](const Device& d) { return d.model == "usb"; });
-    take(DeviceClass::Redirdev, [](const Device& d) { return d.bus == "usb"; });
+    using rules::UsbKind;
+    switch (kind) {
+    case UsbKind::Hub: return take(DeviceClass::Hub, is_usb_hub);
+    case UsbKind::Hostdev: return take(DeviceClass::Hostdev, [](const Device& d) { return d.type == "usb"; });
+    case UsbKind::Disk: return take(DeviceClass::Disk, [](const Device& d) { return d.bus == "usb"; });
+    case UsbKind::CcidController: return take(DeviceClass::Controller, [](const Device& d) { return d.type == "ccid"; });
+    case UsbKind::Input: return take(DeviceClass::Input, [](const Device& d) { return d.bus == "usb"; });
+    case UsbKind::Serial: return take(DeviceClass::Serial, [](const Device& d) { return d.target_type == "usb-serial"; });
+    case UsbKind::Sound: return take(DeviceClass::Sound, [](const Device& d) { return d.model == "usb"; });
+    case UsbKind::Redirdev: return take(DeviceClass::Redirdev, [](const Device& d) { return d.bus == "usb"; });
+    }
+}
+
+// The USB devices in the order libvirt gives them ports.
+std::vector<std::size_t> usb_devices(const Domain& domain) {
+    std::vector<std::size_t> out;
+    for (rules::UsbKind kind : domain.libvirt->usb_port_order) take_usb_kind(domain, kind, out);
     return out;
 }
 

@@ -10,6 +10,7 @@ namespace {
 struct ArgvArgs {
     std::string input;
     bool stub_backends = false;
+    RulesFlags rules;
 };
 
 // assign() keeps every address already present, so a complete definition
@@ -18,6 +19,7 @@ struct ArgvArgs {
 int run_argv(const ArgvArgs& args) {
     auto parsed = load_x86_guest(args.input, "the QEMU command line");
     if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()));
+    if (auto chosen = choose_rules(*parsed, args.rules); !chosen) return report(chosen.errors(), kInvalidDefinition);
     auto assigned = assign(std::move(*parsed));
     if (!assigned) return report(assigned.errors(), kInvalidDefinition);
     const auto backends = args.stub_backends ? qemu::Backends::Stub : qemu::Backends::Host;
@@ -33,6 +35,7 @@ Runner add_argv_command(CLI::App& app) {
     cmd->add_option("DOMAIN", args->input, "domain XML, or - for standard input")->required();
     cmd->add_flag("--stub-backends", args->stub_backends,
                   "replace every host resource by a null stand-in, so that QEMU starts on any machine");
+    add_rules_flags(*cmd, args->rules);
     return [cmd, args] { return cmd->parsed() ? run_argv(*args) : -1; };
 }
 

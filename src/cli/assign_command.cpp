@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/file_io.hpp"
+#include "model/domain.hpp"
 
 namespace guestaddr::cli {
 namespace {
@@ -15,7 +16,7 @@ struct AssignArgs {
     std::optional<unsigned> keep_free_hotplug;
     std::optional<unsigned> keep_free_hotplug_pci;
     bool stable_nic_names = false;
-    bool verbose = false;
+    RulesFlags rules;
 
     AssignOptions options() const {
         AssignOptions o;
@@ -37,12 +38,32 @@ void report_capacity(const Definition& assigned) {
                                  bus.pcie ? "PCI Express" : "PCI", bus.numa ? fmt::format(", NUMA node {}", *bus.numa) : "");
 }
 
+// --restamp: every guest-visible change moving the guest from its stamp's
+// rules to the new ones makes, on standard error.
+void report_restamp(const std::string& text, const Definition& moved) {
+    auto stamped = parse(text);
+    if (!stamped || !stamped->domain().stamp) return;
+    auto before = assign(std::move(*stamped));
+    if (!before) return;
+    const std::vector<std::string> changes = guest_visible_changes(*before, moved);
+    std::cerr << "guestaddr: restamp: " << changes.size() << " guest-visible change(s)\n";
+    for (const std::string& c : changes) std::cerr << "guestaddr: restamp: " << c << '\n';
+}
+
 int run_assign(const AssignArgs& args) {
-    auto parsed = load(args.input);
+    std::string text;
+    if (args.rules.restamp) {
+        auto read = read_input(args.input);
+        if (!read) return report(read.errors(), kIoFailure);
+        text = *read;
+    }
+    auto parsed = args.rules.restamp ? parse(text) : load(args.input);
     if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()));
+    if (auto chosen = choose_rules(*parsed, args.rules); !chosen) return report(chosen.errors(), kInvalidDefinition);
     auto assigned = assign(std::move(*parsed), args.options());
     if (!assigned) return report(assigned.errors(), kInvalidDefinition);
-    if (args.verbose) report_capacity(*assigned);
+    if (args.rules.restamp) report_restamp(text, *assigned);
+    if (args.rules.verbose) report_capacity(*assigned);
     if (args.output.empty() || args.output == "-") {
         print(*assigned);
         return kSuccess;
@@ -65,7 +86,7 @@ Runner add_assign_command(CLI::App& app) {
                     "the same for conventional PCI slots (pcie-to-pci-bridge) on q35 and virt");
     cmd->add_flag("--stable-nic-names", args->stable_nic_names,
                   "policy kept with the guest: every NIC gets an ACPI index (guest name enoN), the lowest free one");
-    cmd->add_flag("-v,--verbose", args->verbose, "print the free hotplug capacity on standard error");
+    add_rules_flags(*cmd, args->rules);
     return [cmd, args] { return cmd->parsed() ? run_assign(*args) : -1; };
 }
 

@@ -32,6 +32,20 @@ Runner add_check_abi_command(CLI::App& app);
 Runner add_tree_command(CLI::App& app);
 Runner add_explain_command(CLI::App& app);
 Runner add_completion_command(CLI::App& app);
+Runner add_upgrade_check_command(CLI::App& app);
+
+// --libvirt, --qemu, --restamp, --verbose: whose rules and capabilities
+// (rules_options.cpp).
+struct RulesFlags {
+    std::string libvirt;
+    std::string qemu;
+    bool restamp = false;
+    bool verbose = false;
+};
+void add_rules_flags(CLI::App& cmd, RulesFlags& flags);
+// Chooses the definition's rules from the flags, the stamp and the host;
+// with --verbose says which and why on standard error.
+Result<RulesChoice> choose_rules(Definition& definition, const RulesFlags& flags);
 
 // Prints every error on standard error; returns `status`.
 int report(const std::vector<Error>& errors, int status);

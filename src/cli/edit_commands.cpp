@@ -19,6 +19,7 @@ struct EditArgs {
     bool stub_backends = false;
     double timeout_seconds = 10;
     std::string prefer;  // attach: placement preference, "hotplug=no,bus=pcie,numa=1"
+    RulesFlags rules;
 
     std::chrono::milliseconds timeout() const {
         return std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
@@ -67,7 +68,9 @@ int run_edit(const EditArgs& args, const Edit& edit) {
     std::shared_ptr<EditLock> lock;
     if (args.in_place) lock = value_or_throw(EditLock::acquire(args.domain));
     const std::string device_xml = value_or_throw(read_input(args.device));
-    Definition edited = edit(value_or_throw(load_x86_guest(args.domain, "attach and detach")), device_xml, args);
+    Definition loaded = value_or_throw(load_x86_guest(args.domain, "attach and detach"));
+    value_or_throw(choose_rules(loaded, args.rules));
+    Definition edited = edit(std::move(loaded), device_xml, args);
     if (!args.in_place) {
         print(edited);
         return kSuccess;
@@ -88,6 +91,7 @@ Runner add_edit_command(CLI::App& app, const char* name, const char* help, Edit 
     if (std::string_view(name) == "attach")
         cmd->add_option("--prefer", args->prefer,
                         "placement preference kept with the guest: hotplug=yes|no, bus=pci|pcie, numa=N (comma-separated)");
+    add_rules_flags(*cmd, args->rules);
     return [cmd, args, edit]() -> int {
         if (!cmd->parsed()) return -1;
         try {

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
         add_attach_command(app),
         add_detach_command(app),
         add_verify_command(app),
+        add_upgrade_check_command(app),
         add_check_abi_command(app),
         add_tree_command(app),
         add_explain_command(app),

@@ -29,7 +29,7 @@ int run_tree(const TreeArgs& args) {
     auto assigned = assign(std::move(*parsed));
     if (!assigned) return report(assigned.errors(), kInvalidDefinition, args.json);
     const model::Domain& domain = assigned->domain();
-    const views::Tree tree = views::build_tree(domain, written, machine::resolve_machine(domain.arch, domain.machine));
+    const views::Tree tree = views::build_tree(domain, written, machine::resolve_machine(domain));
     if (args.json) {
         print_json(views::tree_json(tree));
         return kSuccess;

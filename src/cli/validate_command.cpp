@@ -9,6 +9,7 @@ namespace {
 struct ValidateArgs {
     std::string input;
     bool json = false;
+    RulesFlags flags;
 };
 
 // With --json a definition that cannot be read as one (malformed XML) is
@@ -17,6 +18,9 @@ int run_validate(const ValidateArgs& args) {
     auto parsed = load(args.input);
     const int status = parsed ? kSuccess : exit_status_for(parsed.errors());
     if (status == kIoFailure) return report(parsed.errors(), status, args.json);
+    if (parsed) {
+        if (auto chosen = choose_rules(*parsed, args.flags); !chosen) return report(chosen.errors(), kInvalidDefinition, args.json);
+    }
     const std::vector<Error> problems = parsed ? validate(*parsed) : parsed.errors();
     if (args.json) {
         print_json({{"schema", "guestaddr/validate/1"}, {"valid", problems.empty()}, {"problems", errors_json(problems)}});
@@ -32,6 +36,7 @@ Runner add_validate_command(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand("validate", "check a definition is complete and consistent");
     cmd->add_option("DOMAIN", args->input, "domain XML, or - for standard input")->required();
     cmd->add_flag("--json", args->json, "print the verdict as JSON (schema guestaddr/validate/1)");
+    add_rules_flags(*cmd, args->flags);
     return [cmd, args] { return cmd->parsed() ? run_validate(*args) : -1; };
 }
 

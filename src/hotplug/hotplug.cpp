@@ -7,6 +7,7 @@
 
 #include "api/definition_impl.hpp"
 #include "assign/pipeline.hpp"
+#include "rules/choice.hpp"
 #include "hotplug/device_identity.hpp"
 #include "xml/metadata.hpp"
 
@@ -99,6 +100,7 @@ Result<Attachment> attach(Definition definition, std::string_view device_xml, Pl
             impl.domain.intent.changed = true;
         }
         impl.domain.devices[index].hotplugged = plug == Plug::Live;
+        rules::follow_stamp(impl.domain);
         assigners::assign_all(impl.domain);
         impl.domain.devices[index].hotplugged = false;
         if (plug == Plug::Live) {
@@ -130,6 +132,7 @@ Result<Definition> detach(Definition definition, std::size_t index) {
         // As libvirt does on the next define: what the machine always has
         // (a PS/2 input, the root bus, the controller a device still sits
         // on) comes back, at the same address.
+        rules::follow_stamp(impl.domain);
         assigners::assign_all(impl.domain);
         return definition;
     } catch (const Failure& f) {

@@ -80,14 +80,21 @@ void fill_serials(Domain& domain, const std::vector<std::size_t>& serials, const
     }
 }
 
+// Consoles that are no serial port (virtio, SCLP on s390x) are numbered by
+// their position, whatever the input says.
+void number_consoles(Domain& domain, const std::vector<std::size_t>& consoles) {
+    for (std::size_t n = 0; n < consoles.size(); ++n) {
+        Device& c = domain.devices[consoles[n]];
+        if (c.target_type != "serial") c.target_port = static_cast<unsigned>(n);
+    }
+}
+
 void fill_consoles(Domain& domain, const std::vector<std::size_t>& consoles) {
     for (std::size_t n = 0; n < consoles.size(); ++n) {
         Device& c = domain.devices[consoles[n]];
         if (c.target_type.empty()) c.target_type = "serial";
-        // libvirt numbers the consoles that are no serial port (virtio, and
-        // SCLP on s390x) by position, whatever the input says.
-        if (c.target_type != "serial") c.target_port = static_cast<unsigned>(n);
     }
+    number_consoles(domain, consoles);
 }
 
 Device serial_like(const Device& source, std::string target_type, unsigned port) {
@@ -185,6 +192,8 @@ void fill_chardev_defaults(Domain& domain, const MachineProfile& machine) {
     fill_serials(domain, serials, machine);
     fill_consoles(domain, consoles);
     pair_console_with_serial(domain, serials, consoles, machine);
+    if (machine.rules().console_port_counts_serial_console)
+        number_consoles(domain, domain.of_class(DeviceClass::Console));
 }
 
 }  // namespace guestaddr::machine

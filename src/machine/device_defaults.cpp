@@ -135,13 +135,13 @@ void fill_missing_macs(Domain& domain) {
     }
 }
 
-void fill_simple_models(Domain& domain, const DefaultModels& defaults) {
+void fill_simple_models(Domain& domain, const DefaultModels& defaults, const rules::LibvirtRules& rules) {
     for (Device& d : domain.devices) {
         if (d.cls == DeviceClass::Interface) normalise_nic_model(d);
-        // libvirt 9.0 does not know <crypto> yet and drops it; so does
-        // guestaddr, so that both store the same guest. Its address goes
-        // with it: the slot it named is free for the others.
-        if (d.cls == DeviceClass::Crypto) {
+        // A libvirt that does not keep <crypto> drops it; so does guestaddr,
+        // so that both store the same guest. Its address goes with it: the
+        // slot it named is free for the others.
+        if (d.cls == DeviceClass::Crypto && !rules.keeps_crypto) {
             d.discarded = true;
             d.address = {};
         }
@@ -184,7 +184,7 @@ void fill_device_defaults(Domain& domain, const MachineProfile& machine) {
     fill_disk_buses(domain);
     fill_video_defaults(domain, defaults);
     drop_addresses_of_nothing(domain);
-    fill_simple_models(domain, defaults);
+    fill_simple_models(domain, defaults, machine.rules());
     fill_missing_macs(domain);
     fill_chardev_defaults(domain, machine);
     if (machine.is_pseries()) move_serials_to_vio(domain);

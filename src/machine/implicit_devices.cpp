@@ -123,6 +123,17 @@ void add_ccid_controllers(Domain& domain) {
     }
 }
 
+// The iTCO watchdog of the q35 chipset (ICH9's): always there, and written
+// out by a libvirt that says so.
+void add_itco_watchdog(Domain& domain, const MachineProfile& machine) {
+    if (!machine.rules().q35_itco_watchdog || machine.chipset != Chipset::Q35) return;
+    for (std::size_t i : domain.of_class(DeviceClass::Watchdog))
+        if (domain.devices[i].model == "itco") return;
+    Device watchdog = model::implicit_device(DeviceClass::Watchdog);
+    watchdog.model = "itco";
+    domain.add_implicit(std::move(watchdog));
+}
+
 void add_video_for_graphics(Domain& domain, const MachineProfile& machine) {
     if (domain.of_class(DeviceClass::Graphics).empty() || !domain.of_class(DeviceClass::Video).empty()) return;
     Device video = model::implicit_device(DeviceClass::Video);
@@ -180,6 +191,7 @@ void add_implicit_devices(Domain& domain, const MachineProfile& machine) {
     add_virtio_serial_controllers(domain);
     add_ccid_controllers(domain);
     add_video_for_graphics(domain, machine);
+    add_itco_watchdog(domain, machine);
     if (machine.is_s390()) add_s390x_panic(domain);
 }
 

@@ -5,6 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "rules/libvirt_rules.hpp"
+
+namespace guestaddr::model {
+struct Domain;
+}
+
 namespace guestaddr::machine {
 
 // S390Ccw is s390-ccw-virtio; Pseries the ppc64 pseries. ArmVirt is aarch64
@@ -16,9 +22,17 @@ enum class Chipset {
     I440fx, Q35, Isapc, Microvm, S390Ccw, Pseries, ArmVirt, ArmVexpress, ArmVersatilePb, ArmBoard, None
 };
 
+struct EmulatorCapabilities;
+
 struct MachineProfile {
     std::string canonical;  // e.g. pc-q35-7.2
     Chipset chipset = Chipset::None;
+    // The libvirt rules the definition is addressed under (never null), and
+    // the capabilities of the QEMU that runs it (null: not resolved from one).
+    const rules::LibvirtRules* libvirt = &rules::libvirt_9_0();
+    const EmulatorCapabilities* qemu = nullptr;
+
+    const rules::LibvirtRules& rules() const { return *libvirt; }
 
     bool has_pci() const {
         return chipset == Chipset::I440fx || chipset == Chipset::Q35 || chipset == Chipset::ArmVirt || is_s390() ||
@@ -53,5 +67,8 @@ inline constexpr const char* kDefaultArch = "x86_64";
 // an absent machine becomes QEMU's default. Throws Failure (Unsupported)
 // for a machine type the emulator does not have.
 MachineProfile resolve_machine(std::string_view arch, std::string_view machine);
+// The same for a domain, on the QEMU and under the rules chosen for it
+// (domain.qemu, domain.libvirt): the profile carries both.
+MachineProfile resolve_machine(const model::Domain& domain);
 
 }  // namespace guestaddr::machine

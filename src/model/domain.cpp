@@ -68,11 +68,28 @@ std::size_t Domain::add_implicit(Device&& device) {
     devices.push_back(std::move(device));
     const std::size_t i = enter_last(*this);
     if (devices[i].cls == DeviceClass::Controller) {
-        controller_order.push_back(i);
+        enter_controller(i);
         controller_table_.add(devices[i], i);
     }
     if (devices[i].cls == DeviceClass::Disk) disk_order.push_back(i);
     return i;
+}
+
+void Domain::enter_controller(std::size_t i) {
+    if (!libvirt->implicit_controllers_join_their_type) return controller_order.push_back(i);
+    const Device& c = devices[i];
+    const unsigned index = c.index.value_or(0);
+    // After the last controller of its type with a lower index, else before
+    // the first of its type, else at the end.
+    std::optional<std::size_t> after, before;
+    for (std::size_t pos = 0; pos < controller_order.size(); ++pos) {
+        const Device& other = devices[controller_order[pos]];
+        if (other.type != c.type) continue;
+        if (other.index.value_or(0) <= index) after = pos;
+        else if (!before) before = pos;
+    }
+    const std::size_t at = after ? *after + 1 : before.value_or(controller_order.size());
+    controller_order.insert(controller_order.begin() + static_cast<std::ptrdiff_t>(at), i);
 }
 
 namespace {

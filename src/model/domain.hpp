@@ -15,8 +15,17 @@
 #include "model/device.hpp"
 #include "model/intent.hpp"
 #include "model/provenance.hpp"
+#include "rules/libvirt_rules.hpp"
 
 namespace guestaddr::model {
+
+// The rules a guest was first addressed under, kept in its definition
+// (<metadata><guestaddr:guestaddr><guestaddr:rules libvirt= qemu=/>).
+struct RulesStamp {
+    std::string libvirt;  // "9.0"
+    std::string qemu;     // "7.2"
+    bool operator==(const RulesStamp&) const = default;
+};
 
 struct Domain {
     std::string name;       // <name>
@@ -24,6 +33,7 @@ struct Domain {
     std::string virt_type;  // <domain type>
     std::string arch;       // <os><type arch>
     std::string machine;    // <os><type machine>, canonical after canonicalisation
+    std::string emulator;   // <devices><emulator>: the QEMU binary the definition names ("" for none)
     unsigned vcpus = 1;
     unsigned numa_cells = 0;
     bool max_memory = false;    // <maxMemory> with a size: memory hotplug
@@ -42,6 +52,17 @@ struct Domain {
     bool sets_sleep_states = false;  // <pm> has <suspend-to-mem> or <suspend-to-disk>
     // guestaddr's own data from <metadata>: preferences and policies.
     Intent intent;
+
+    // The stamp the definition carries (read), and the one to write when
+    // `stamp_changed` (rules::choose sets both).
+    std::optional<RulesStamp> stamp;
+    bool stamp_changed = false;
+    // The libvirt rules and the QEMU whose capabilities this run follows:
+    // chosen once (rules::choose) before the pipeline, read by every stage
+    // through the machine profile. Without a choice, libvirt 9.0 and QEMU 7.2.
+    const rules::LibvirtRules* libvirt = &rules::libvirt_9_0();
+    std::string qemu = "7.2";
+    bool rules_chosen = false;
 
     // Every device, in document order; implicit devices are appended. A
     // deque, as appending then never moves the devices already there.
@@ -86,6 +107,8 @@ struct Domain {
     // Adds a device libvirt would add itself: it goes to the end of its
     // list, as libvirt appends implicit devices. Returns its index.
     std::size_t add_implicit(Device&& device);
+    // Puts an implicit controller into controller_order, as the rules say.
+    void enter_controller(std::size_t i);
     // Orders the parsed controllers and disks as libvirt's lists have them.
     void order_parsed_lists();
     // The controllers as the list of a definition read back from its XML

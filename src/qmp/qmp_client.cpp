@@ -67,10 +67,20 @@ std::string seconds(std::chrono::milliseconds duration) { return fmt::format("{:
 QmpClient QmpClient::connect(const std::string& socket_path, std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
     QmpClient client(connect_unix(socket_path, deadline), timeout);
-    Json greeting = client.read_message(deadline, timeout, "greeting");
-    if (!greeting.contains("QMP")) client.lost(fmt::format("{} did not greet like QEMU's QMP", socket_path));
-    client.execute("qmp_capabilities");
+    client.negotiate(deadline, timeout, socket_path);
     return client;
+}
+
+QmpClient QmpClient::adopt(int fd, std::chrono::milliseconds timeout) {
+    QmpClient client(fd, timeout);
+    client.negotiate(Clock::now() + timeout, timeout, "QEMU");
+    return client;
+}
+
+void QmpClient::negotiate(Clock::time_point deadline, std::chrono::milliseconds waited, const std::string& peer) {
+    Json greeting = read_message(deadline, waited, "greeting");
+    if (!greeting.contains("QMP")) lost(fmt::format("{} did not greet like QEMU's QMP", peer));
+    execute("qmp_capabilities");
 }
 
 QmpClient::QmpClient(QmpClient&& other) noexcept

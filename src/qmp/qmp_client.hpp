@@ -21,6 +21,9 @@ public:
     // Connects, reads the greeting and negotiates capabilities. Throws
     // Failure (Io) when QEMU is not there or does not answer in time.
     static QmpClient connect(const std::string& socket_path, std::chrono::milliseconds timeout);
+    // The same over a connected stream socket (e.g. one end of a socketpair
+    // whose other end is a QEMU's `-qmp stdio`); the client closes it.
+    static QmpClient adopt(int fd, std::chrono::milliseconds timeout);
 
     QmpClient(QmpClient&& other) noexcept;
     QmpClient& operator=(QmpClient&&) = delete;
@@ -49,6 +52,7 @@ private:
     QmpClient(int fd, std::chrono::milliseconds timeout) : fd_(fd), timeout_(timeout) {}
     // How long a wait of at most `timeout` that begins now may last.
     std::chrono::milliseconds wait_for(std::chrono::milliseconds timeout) const;
+    void negotiate(Clock::time_point deadline, std::chrono::milliseconds waited, const std::string& peer);
     // The next message, a JSON object, by `deadline` (`waited` after the
     // wait began); `awaited` says what it should be, for the messages.
     Json read_message(Clock::time_point deadline, std::chrono::milliseconds waited, const std::string& awaited);

@@ -77,6 +77,8 @@ constexpr auto kModelRules = std::to_array<ModelRule>({
     {DeviceClass::Sound, "", "ich6", PciKind::Pci},
     {DeviceClass::Sound, "", "ich9", PciKind::Pci},
     {DeviceClass::Watchdog, "", "i6300esb", PciKind::Pci},
+    // libvirt connects virtio-crypto as conventional PCI (a pci-bridge on q35).
+    {DeviceClass::Crypto, "", "virtio", PciKind::Pci},
     {DeviceClass::Shmem, "", "*", PciKind::Pci},
     {DeviceClass::Iommu, "", "virtio", PciKind::IntegratedVirtio},
     {DeviceClass::Vsock, "", "virtio-transitional", PciKind::Pci},

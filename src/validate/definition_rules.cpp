@@ -9,6 +9,7 @@
 #include "assign/dimm_assigner.hpp"
 #include "machine/device_defaults.hpp"
 #include "topology/controller_rules.hpp"
+#include "validate/capability_rules.hpp"
 #include "validate/s390x_rules.hpp"
 #include "validate/arm_rules.hpp"
 #include "validate/memory_rules.hpp"
@@ -220,13 +221,28 @@ void check_drive_addresses(const Domain& domain, const MachineProfile& machine, 
 
 void check_single_instances(const Domain& domain, const MachineProfile& machine, Errors& errors) {
     std::vector<std::size_t> watchdogs = domain.of_class(DeviceClass::Watchdog);
-    if (watchdogs.size() > 1)
+    if (watchdogs.size() > 1 && !machine.rules().several_watchdogs)
         report(errors, domain, watchdogs[1], ErrorKind::Unsupported, "only a single watchdog device is supported");
+    // Where several are allowed, each model is there once at most.
+    if (machine.rules().several_watchdogs)
+        for (std::size_t n = 1; n < watchdogs.size(); ++n)
+            for (std::size_t m = 0; m < n; ++m)
+                if (domain.devices[watchdogs[n]].model == domain.devices[watchdogs[m]].model) {
+                    report(errors, domain, watchdogs[n], ErrorKind::Unsupported,
+                           fmt::format("a domain can have only one watchdog of model '{}'",
+                                       domain.devices[watchdogs[n]].model.view()));
+                    break;
+                }
     // s390x has watchdogs of its own (s390x_rules.cpp).
     for (std::size_t i : watchdogs) {
         const Device& w = domain.devices[i];
-        if (!machine.is_s390() && w.model != "i6300esb" && w.model != "ib700")
+        const bool itco = w.model == "itco" && machine.rules().q35_itco_watchdog;
+        if (!machine.is_s390() && w.model != "i6300esb" && w.model != "ib700" && !itco)
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown watchdog model '{}'", w.model));
+        else if (w.model == "itco" && machine.chipset != machine::Chipset::Q35)
+            report(errors, domain, i, ErrorKind::Unsupported, "the itco watchdog is the q35 chipset's own");
+        else if (w.model == "ib700" && machine.rules().ib700_needs_i440fx && machine.chipset == machine::Chipset::Q35)
+            report(errors, domain, i, ErrorKind::Unsupported, "an ib700 watchdog cannot be used with this machine type (q35 has no ISA bus for it)");
     }
     std::set<std::string_view> panic_models;
     for (std::size_t i : domain.of_class(DeviceClass::Panic))
@@ -502,7 +518,7 @@ void check_usb_available(const Domain& domain, Errors& errors) {
 // What a device needs from the host side of the guest: a disk, something to
 // read; vhost-user backends (virtiofs, vhost-user disks), guest memory they
 // can map; intel interrupt remapping, the I/O APIC emulated by QEMU.
-void check_backends(const Domain& domain, Errors& errors) {
+void check_backends(const Domain& domain, const rules::LibvirtRules& rules, Errors& errors) {
     for (std::size_t i = 0; i < domain.devices.size(); ++i) {
         const Device& d = domain.devices[i];
         auto refuse = [&](std::string message) { report(errors, domain, i, ErrorKind::Unsupported, std::move(message)); };
@@ -510,6 +526,8 @@ void check_backends(const Domain& domain, Errors& errors) {
                                 (d.cls == DeviceClass::Disk && d.type == "vhostuser");
         if (d.cls == DeviceClass::Disk && (d.device_kind == "disk" || d.device_kind == "lun") && !d.has_source)
             refuse("the disk has no source");
+        else if (d.cls == DeviceClass::Disk && d.bus == "usb" && !d.has_source && rules.usb_disk_needs_source)
+            refuse("a USB disk must not be empty (it needs a <source>)");
         else if (vhost_user && !domain.shared_memory)
             refuse("a vhost-user backend needs shared guest memory (<memoryBacking><access mode='shared'/>)");
         else if (d.cls == DeviceClass::Iommu && d.extras().intremap.value_or(false) && domain.ioapic_driver != "qemu")
@@ -541,9 +559,10 @@ std::vector<Error> broken_definition_rules(const Domain& domain, const MachinePr
     check_user_aliases(domain, errors);
     check_memory_hotplug(domain, kLibvirt90Memory, errors);
     check_device_rules(domain, machine, errors);
-    check_backends(domain, errors);
+    check_backends(domain, machine.rules(), errors);
     for (Error& e : broken_arm_rules(domain, machine)) errors.push_back(std::move(e));
     if (machine.is_pseries()) check_pseries_rules(domain, errors);
+    check_emulator_capabilities(domain, machine, errors);
     return errors;
 }
 

@@ -42,7 +42,7 @@ std::vector<Error> check(const Domain& domain) {
     } catch (const Failure& f) {
         std::vector<Error> errors{f.error()};
         try {
-            const machine::MachineProfile machine = machine::resolve_machine(domain.arch, domain.machine);
+            const machine::MachineProfile machine = machine::resolve_machine(domain);
             for (Error& e : broken_definition_rules(domain, machine))
                 if (e.to_string() != errors.front().to_string()) errors.push_back(std::move(e));
         } catch (const Failure&) {

@@ -243,7 +243,7 @@ Result<std::vector<Explanation>> explain(Definition definition, std::string_view
     } catch (const Failure& f) {
         return f.error();
     }
-    const machine::MachineProfile machine = machine::resolve_machine(domain.arch, domain.machine);
+    const machine::MachineProfile machine = machine::resolve_machine(domain);
     const std::optional<AddressKey> address = parse_query_address(query);
     std::vector<Explanation> out;
     for (std::size_t i = 0; i < domain.devices.size(); ++i)

@@ -34,7 +34,7 @@ class InPlace(unittest.TestCase):
         self.dir = tempfile.TemporaryDirectory()
         self.addCleanup(self.dir.cleanup)
         self.domain = os.path.join(self.dir.name, "guest.xml")
-        r = subprocess.run([GUESTADDR, "assign", "-", "-o", self.domain], input=GUEST, text=True, capture_output=True)
+        r = subprocess.run([GUESTADDR, "assign", "--libvirt", "9.0", "--qemu", "7.2", "-", "-o", self.domain], input=GUEST, text=True, capture_output=True)
         self.assertEqual(r.returncode, 0, r.stderr)
         with open(self.domain) as f:
             self.old = f.read()

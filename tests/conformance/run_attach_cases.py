@@ -25,7 +25,7 @@ def main():
     for name in sorted(os.listdir(args.cases)):
         case = os.path.join(args.cases, name)
         op = open(os.path.join(case, "op")).read().strip()
-        r = subprocess.run([args.guestaddr, op, os.path.join(case, "domain.xml"), os.path.join(case, "device.xml")],
+        r = subprocess.run([args.guestaddr, op, "--libvirt", "9.0", "--qemu", "7.2", os.path.join(case, "domain.xml"), os.path.join(case, "device.xml")],
                            capture_output=True, text=True)
         expected_xml = os.path.join(case, "expected.xml")
         if os.path.exists(expected_xml):

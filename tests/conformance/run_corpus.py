@@ -28,12 +28,12 @@ def case_arch(path):
     return m.group(1) if m else "x86_64"  # no arch: libvirt takes the host's
 
 
-def judge(guestaddr, case, stored, ignore):
+def judge(guestaddr, rules, case, stored, ignore):
     """(passed, why) for one case folder."""
     expected = os.path.join(case, "expected.xml")
     given = expected if stored else os.path.join(case, "input.xml")
     try:
-        r = subprocess.run([guestaddr, "assign", given], capture_output=True, text=True,
+        r = subprocess.run([guestaddr, "assign", *rules, given], capture_output=True, text=True,
                            timeout=TIMEOUT, errors="replace")
     except subprocess.TimeoutExpired:
         return False, f"no answer in {TIMEOUT} s"
@@ -55,6 +55,8 @@ def main():
     ap.add_argument("--arch", action="append", help="only cases of this arch (repeatable)")
     ap.add_argument("--stored", action="store_true",
                     help="feed libvirt's stored definitions (expected.xml) back in: they must come out unchanged")
+    ap.add_argument("--rules", default="--libvirt 9.0 --qemu 7.2",
+                    help="guestaddr's flags naming whose answers the corpus holds")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
 
@@ -76,7 +78,7 @@ def main():
     ignore = frozenset({"console"}) if args.stored else frozenset()
 
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        verdicts = list(pool.map(lambda n: judge(args.guestaddr, os.path.join(args.corpus, n), args.stored, ignore),
+        verdicts = list(pool.map(lambda n: judge(args.guestaddr, args.rules.split(), os.path.join(args.corpus, n), args.stored, ignore),
                                  cases))
     passed = 0
     for name, (ok, why) in zip(cases, verdicts):

@@ -60,7 +60,7 @@ class Definition:
         self.folder = folder
         self.path = os.path.join(folder, "guest.xml")
         self.source = self.write("source.xml", GUEST)
-        r = run("assign", self.source, "-o", self.path)
+        r = run("assign", "--libvirt", "9.0", "--qemu", "7.2", self.source, "-o", self.path)
         assert r.returncode == 0, r.stderr
         self.attached = self.write("nic.xml", nic(1))
         self.detached = self.write("present.xml", PRESENT_NIC)
@@ -77,7 +77,7 @@ class Definition:
         its result differs from what is there."""
         return [
             ("attach --in-place", ["attach", self.path, self.attached, "--in-place"]),
-            ("assign -o", ["assign", self.source, "-o", self.path]),
+            ("assign -o", ["assign", "--libvirt", "9.0", "--qemu", "7.2", self.source, "-o", self.path]),
             ("detach --in-place", ["detach", self.path, self.detached, "--in-place"]),
         ]
 

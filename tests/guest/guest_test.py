@@ -47,6 +47,11 @@ BUILT_IN = {
 }
 
 
+# The guests run on the host's QEMU 7.2: they are addressed under libvirt
+# 9.0 + QEMU 7.2 (the stamp then holds every later command to it).
+RULES_7_2 = ("--libvirt", "9.0", "--qemu", "7.2")
+
+
 def guestaddr(*args, check=True):
     r = subprocess.run([GUESTADDR, *args], capture_output=True, text=True, timeout=120)
     if check and r.returncode != 0:
@@ -317,7 +322,7 @@ class CorpusGuests(GuestTest):
             self.assertTrue(os.path.isfile(source), f"{source} is missing")
             with self.subTest(case=case):
                 definition = self.path("case.xml")
-                guestaddr("assign", source, "-o", definition)
+                guestaddr("assign", *RULES_7_2, source, "-o", definition)
                 guest = self.start(definition, os.path.basename(case))
                 self.assert_sees_definition(guest.boot(), definition, case)
                 guest.stop()
@@ -343,7 +348,7 @@ class LiveGuests(GuestTest):
         source = self.path(f"{machine}-in.xml", GUEST.format(
             machine=machine, controllers=controllers, features="<features><acpi/></features>" if acpi else ""))
         definition = self.path(f"{machine}.xml")
-        guestaddr("assign", source, "-o", definition)
+        guestaddr("assign", *RULES_7_2, source, "-o", definition)
         return definition
 
     def assert_step(self, guest, definition, before, step, gone=(), new=None):

@@ -27,12 +27,29 @@ QEMU = "/usr/bin/qemu-system-x86_64"
 GUESTADDR = sys.argv.pop(1) if len(sys.argv) > 1 else "guestaddr"
 CONFORMANCE = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "corpora", "conformance")
 
+# The guests here run on the host's QEMU 7.2, under libvirt 9.0's rules (the stamp keeps them).
+RULES_7_2 = ("--libvirt", "9.0", "--qemu", "7.2")
+
 # ACPI PCI hotplug registers: base, then bus select at +0x10, eject at +0x08.
 HOTPLUG_BASE = {"q35": 0x0CC0, "pc": 0xAE00}
 
 
+# These tests claim libvirt 9.0's and QEMU 7.2's behaviour: they name them,
+# as guestaddr's default is the host's (else the newest built-in pair).
+RULES_PIN = ["--libvirt", "9.0", "--qemu", "7.2"]
+
+
+def pinned(args):
+    """libvirt 9.0 + QEMU 7.2 for what the arguments do not name themselves."""
+    args = list(args)
+    if not args or args[0] not in ("assign", "validate", "argv", "attach", "detach"):
+        return args
+    pin = [a for flag, value in zip(RULES_PIN[::2], RULES_PIN[1::2]) if flag not in args for a in (flag, value)]
+    return [args[0], *pin, *args[1:]]
+
+
 def guestaddr(*args, check=True):
-    r = subprocess.run([GUESTADDR, *args], capture_output=True, text=True, timeout=120)
+    r = subprocess.run([GUESTADDR, *pinned(args)], capture_output=True, text=True, timeout=120)
     if check and r.returncode != 0:
         raise AssertionError(f"guestaddr {' '.join(args)} failed ({r.returncode}): {r.stderr}")
     return r
@@ -84,15 +101,15 @@ class Qmp:
 class Guest:
     """A QEMU started from guestaddr's command line for a definition file."""
 
-    def __init__(self, definition, workdir, name, extra=()):
-        argv_lines = guestaddr("argv", definition, "--stub-backends").stdout.splitlines()
+    def __init__(self, definition, workdir, name, extra=(), qemu=QEMU, argv_flags=()):
+        argv_lines = guestaddr("argv", definition, "--stub-backends", *argv_flags).stdout.splitlines()
         args = [a for line in argv_lines[1:] for a in shlex.split(line)]
         self.tool_socket = os.path.join(workdir, f"{name}-tool.sock")
         self.test_socket = os.path.join(workdir, f"{name}-test.sock")
         args += ["-qmp", f"unix:{self.tool_socket},server=on,wait=off",
                  "-qmp", f"unix:{self.test_socket},server=on,wait=off", *extra]
         self.log = open(os.path.join(workdir, f"{name}.log"), "w")
-        self.process = subprocess.Popen([QEMU, *args], stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen([qemu, *args], stdout=self.log, stderr=subprocess.STDOUT)
         self.qmp = Qmp(self.test_socket)
 
     def eject_when_asked(self, device_id, stop):
@@ -157,8 +174,8 @@ class Live(unittest.TestCase):
                 f.write(text)
         return p
 
-    def start(self, definition, name, extra=()):
-        guest = Guest(definition, self.dir.name, name, extra)
+    def start(self, definition, name, extra=(), qemu=QEMU, argv_flags=()):
+        guest = Guest(definition, self.dir.name, name, extra, qemu, argv_flags)
         self.addCleanup(guest.stop)
         return guest
 

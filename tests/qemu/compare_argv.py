@@ -89,14 +89,14 @@ def as_domxml_to_native(assigned_xml):
 def run_case(guestaddr, case):
     with open(os.path.join(case, "expected-argv.txt"), encoding="utf-8") as f:
         expected = devices(f.read().splitlines())
-    assigned = subprocess.run([guestaddr, "assign", os.path.join(case, "input.xml")],
+    assigned = subprocess.run([guestaddr, "assign", "--libvirt", "9.0", "--qemu", "7.2", os.path.join(case, "input.xml")],
                               capture_output=True, text=True, timeout=120)
     if assigned.returncode != 0:
         return case, [f"guestaddr assign exited {assigned.returncode}: {assigned.stderr.strip()[:300]}"]
     with tempfile.NamedTemporaryFile("w", suffix=".xml", encoding="utf-8") as f:
         f.write(as_domxml_to_native(assigned.stdout))
         f.flush()
-        result = subprocess.run([guestaddr, "argv", f.name], capture_output=True, text=True, timeout=120)
+        result = subprocess.run([guestaddr, "argv", "--libvirt", "9.0", "--qemu", "7.2", f.name], capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
         return case, [f"guestaddr argv exited {result.returncode}: {result.stderr.strip()[:300]}"]
     return case, differences(expected, devices(result.stdout.splitlines()))

@@ -88,7 +88,7 @@ def wait_for(path, process):
 
 
 def start_case(guestaddr, case, qemu):
-    result = subprocess.run([guestaddr, "argv", "--stub-backends", os.path.join(case, "input.xml")],
+    result = subprocess.run([guestaddr, "argv", "--libvirt", "9.0", "--qemu", "7.2", "--stub-backends", os.path.join(case, "input.xml")],
                             capture_output=True, text=True, timeout=60)
     if result.returncode != 0:
         return f"guestaddr argv failed: {result.stderr.strip()}"
