@@ -38,7 +38,9 @@ GUESTADDR_API Result<Definition> detach(Definition definition, std::size_t index
 
 // Why the running guest could not take devices[index] being plugged in or
 // out live (a PCI device of a PC guest without ACPI: it would not see the
-// change where the definition puts it); nothing when it can. A Live attach
+// change where the definition puts it; a bus QEMU 7.2 hot-plugs nothing
+// onto: virtio-mmio, pSeries spapr-vio, aarch64 virt's pcie.0); nothing
+// when it can. A Live attach
 // checks this itself; a live detach asks before unplugging.
 GUESTADDR_API std::optional<Error> live_plug_refusal(const Definition& definition, std::size_t index);
 

@@ -49,7 +49,7 @@ bool moves_to_virtio_mmio(const Device& d) {
 // PCI Express unless the definition already uses virtio-mmio somewhere.
 bool uses_virtio_mmio(const Domain& domain, const machine::MachineProfile& machine) {
     if (machine.chipset == machine::Chipset::ArmVexpress) return true;
-    return machine.chipset == machine::Chipset::ArmVirt &&
+    return (machine.chipset == machine::Chipset::ArmVirt || machine.chipset == machine::Chipset::RiscvVirt) &&
            std::any_of(domain.devices.begin(), domain.devices.end(), has_virtio_mmio_address);
 }
 

@@ -53,8 +53,9 @@ int report(const std::vector<Error>& errors, int status);
 int exit_status_for(const std::vector<Error>& errors);
 // Reads and parses a definition ("-" is standard input).
 Result<Definition> load(const std::string& path);
-// The same for the commands that know only x86 guests so far (`what` they
-// make, for the error): a definition for another arch is refused whole.
-Result<Definition> load_x86_guest(const std::string& path, std::string_view what);
+// The same for the run-time commands (argv, attach, detach, verify; `what`
+// they make, for the error): a definition for an arch or machine that they
+// are not made for (qemu/arch_profile.hpp) is refused whole.
+Result<Definition> load_runtime_guest(const std::string& path, std::string_view what);
 
 }  // namespace guestaddr::cli

@@ -4,7 +4,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/file_io.hpp"
+#include "machine/machine.hpp"
 #include "model/domain.hpp"
+#include "qemu/arch_profile.hpp"
 
 namespace guestaddr::cli {
 
@@ -25,13 +27,26 @@ Result<Definition> load(const std::string& path) {
     return parse_in_place(std::move(*text));
 }
 
-Result<Definition> load_x86_guest(const std::string& path, std::string_view what) {
+Result<Definition> load_runtime_guest(const std::string& path, std::string_view what) {
     auto parsed = load(path);
     if (!parsed) return parsed;
-    const std::string& arch = parsed->domain().arch;
-    if (arch.empty() || arch == "x86_64" || arch == "i686") return parsed;
-    return Error{ErrorKind::Unsupported, "",
-                 std::string(what) + " is only made for x86 guests (x86_64, i686), not for " + arch + " ones"};
+    const model::Domain& domain = parsed->domain();
+    const std::string arch = domain.arch.empty() ? std::string(machine::kDefaultArch) : domain.arch;
+    const qemu::ArchProfile* profile = qemu::arch_profile(arch);
+    if (profile == nullptr)
+        return Error{ErrorKind::Unsupported, "",
+                     fmt::format("{} is made for {} guests, not for {} ones", what, qemu::runtime_arches_text(), arch)};
+    // The machine is known once assign could resolve it; one it cannot is
+    // assign's refusal, with its own words.
+    try {
+        const machine::MachineProfile m = machine::resolve_machine(arch, domain.machine);
+        if (!qemu::runtime_machine(*profile, m.chipset))
+            return Error{ErrorKind::Unsupported, "",
+                         fmt::format("{} is made for {} guests, not for {} machine {}", what,
+                                     qemu::runtime_arches_text(), arch, m.canonical)};
+    } catch (const std::exception&) {
+    }
+    return parsed;
 }
 
 }  // namespace guestaddr::cli

@@ -68,7 +68,7 @@ int run_edit(const EditArgs& args, const Edit& edit) {
     std::shared_ptr<EditLock> lock;
     if (args.in_place) lock = value_or_throw(EditLock::acquire(args.domain));
     const std::string device_xml = value_or_throw(read_input(args.device));
-    Definition loaded = value_or_throw(load_x86_guest(args.domain, "attach and detach"));
+    Definition loaded = value_or_throw(load_runtime_guest(args.domain, "attach and detach"));
     value_or_throw(choose_rules(loaded, args.rules));
     Definition edited = edit(std::move(loaded), device_xml, args);
     if (!args.in_place) {

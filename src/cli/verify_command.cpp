@@ -17,25 +17,31 @@ struct VerifyArgs {
     bool json = false;
 };
 
-void print_differences(const std::vector<qmp::Difference>& differences, bool json) {
+nlohmann::json as_json(const std::vector<qmp::Difference>& list) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const qmp::Difference& d : list) out.push_back({{"device", d.device}, {"message", d.message}});
+    return out;
+}
+
+void print_verdict(const qmp::Verdict& verdict, bool json) {
     if (!json) {
-        for (const qmp::Difference& d : differences) std::cerr << "guestaddr: differs: " << d.to_string() << '\n';
+        for (const qmp::Difference& d : verdict.differences) std::cerr << "guestaddr: differs: " << d.to_string() << '\n';
+        for (const qmp::Difference& d : verdict.unchecked) std::cerr << "guestaddr: not checked: " << d.to_string() << '\n';
         return;
     }
-    nlohmann::json list = nlohmann::json::array();
-    for (const qmp::Difference& d : differences) list.push_back({{"device", d.device}, {"message", d.message}});
-    print_json({{"schema", "guestaddr/verify/1"}, {"matches", differences.empty()}, {"differences", list}});
+    print_json({{"schema", "guestaddr/verify/1"}, {"matches", verdict.differences.empty()},
+                {"differences", as_json(verdict.differences)}, {"unchecked", as_json(verdict.unchecked)}});
 }
 
 int run_verify(const VerifyArgs& args) {
-    auto parsed = load_x86_guest(args.domain, "verify");
+    auto parsed = load_runtime_guest(args.domain, "verify");
     if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()), args.json);
     try {
         auto timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout_seconds * 1000));
         qmp::QmpClient qemu = qmp::QmpClient::connect(args.qmp_socket, timeout);
-        const std::vector<qmp::Difference> differences = qmp::differences(qemu, *parsed);
-        print_differences(differences, args.json);
-        return differences.empty() ? kSuccess : kInvalidDefinition;
+        const qmp::Verdict verdict = qmp::check(qemu, *parsed);
+        print_verdict(verdict, args.json);
+        return verdict.differences.empty() ? kSuccess : kInvalidDefinition;
     } catch (const Failure& f) {
         return report({f.error()}, exit_status_for({f.error()}), args.json);
     }

@@ -9,6 +9,7 @@
 #include "assign/pipeline.hpp"
 #include "rules/choice.hpp"
 #include "hotplug/device_identity.hpp"
+#include "machine/machine.hpp"
 #include "xml/metadata.hpp"
 
 namespace guestaddr {
@@ -83,6 +84,44 @@ void check_guest_hears_pci_hotplug(const model::Domain& domain, std::size_t inde
                         "change the stopped guest's definition (without --qmp) and restart it"});
 }
 
+// Where QEMU 7.2 takes no hotplug at all, by machine and address type
+// (tried on qemu-system-aarch64, -ppc64 and -s390x 7.2, paused under TCG):
+// a live attach or detach there is refused before QEMU is asked.
+struct NoHotplug {
+    std::optional<machine::Chipset> chipset;  // nullopt: every machine
+    std::string_view address_type;
+    bool root_bus_only;  // only a PCI address on bus 0
+    std::string_view reason;
+};
+constexpr NoHotplug kNoHotplug[]{
+    {std::nullopt, "virtio-mmio", false,
+     "virtio-mmio transports are part of the board, made when QEMU starts: QEMU 7.2 hot-plugs nothing onto them "
+     "(give the device a PCI address on a pcie-root-port instead, or change the stopped guest's definition)"},
+    {machine::Chipset::Pseries, "spapr-vio", false,
+     "QEMU 7.2's spapr-vio bus takes no hotplug (a pSeries hot-plugs PCI devices on its PHBs only): change the "
+     "stopped guest's definition, or use a PCI model (virtio, e1000, virtio-scsi)"},
+    {machine::Chipset::ArmVirt, "pci", true,
+     "the root bus pcie.0 of aarch64 virt takes no hotplug in QEMU 7.2 (the machine has no ACPI PCI hotplug): "
+     "a hot-plugged PCI device needs a free pcie-root-port, or a pcie-to-pci-bridge slot"},
+};
+
+void check_machine_takes_hotplug(const model::Domain& domain, std::size_t index) {
+    const model::Device& d = domain.devices[index];
+    const std::string type = address_type_name(d.address);
+    if (type.empty()) return;
+    machine::Chipset chipset;
+    try {
+        chipset = machine::resolve_machine(domain.arch.empty() ? machine::kDefaultArch : domain.arch, domain.machine).chipset;
+    } catch (const Failure&) {
+        return;
+    }
+    for (const NoHotplug& rule : kNoHotplug) {
+        if ((rule.chipset && *rule.chipset != chipset) || rule.address_type != type) continue;
+        if (rule.root_bus_only && (d.pci() == nullptr || d.pci()->bus != 0)) continue;
+        throw Failure(Error{ErrorKind::Unsupported, domain.describe(index), std::string(rule.reason)});
+    }
+}
+
 }  // namespace
 
 Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug, std::string_view prefer) {
@@ -106,6 +145,7 @@ Result<Attachment> attach(Definition definition, std::string_view device_xml, Pl
         if (plug == Plug::Live) {
             check_nothing_else_added(impl.domain, before + 1);
             check_guest_hears_pci_hotplug(impl.domain, index);
+            check_machine_takes_hotplug(impl.domain, index);
         }
         add_console_for_first_serial(impl.domain, index);
         return Attachment{std::move(definition), index};
@@ -143,6 +183,7 @@ Result<Definition> detach(Definition definition, std::size_t index) {
 std::optional<Error> live_plug_refusal(const Definition& definition, std::size_t index) {
     try {
         check_guest_hears_pci_hotplug(definition.domain(), index);
+        check_machine_takes_hotplug(definition.domain(), index);
         return std::nullopt;
     } catch (const Failure& f) {
         return f.error();

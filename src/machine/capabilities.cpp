@@ -24,7 +24,8 @@ struct ArchTarget {
 };
 constexpr ArchTarget kArchTargets[] = {
     {"x86_64", "x86_64"}, {"i686", "x86_64"},   {"i686", "i386"},    {"s390x", "s390x"},
-    {"aarch64", "aarch64"}, {"ppc64", "ppc64"}, {"ppc64le", "ppc64"},
+    {"aarch64", "aarch64"}, {"armv7l", "arm"},  {"ppc64", "ppc64"},   {"ppc64le", "ppc64"},
+    {"riscv64", "riscv64"},
 };
 
 // guestaddr's knowledge, not QEMU's: the chipset of each machine type, by
@@ -53,6 +54,15 @@ constexpr ChipsetRule kChipsetRules[] = {
     {"aarch64", "vexpress-*", Chipset::ArmVexpress},
     {"aarch64", "versatilepb", Chipset::ArmVersatilePb},
     {"aarch64", "*", Chipset::ArmBoard},
+    // libvirt treats an armv7l 'virt' as an aarch64 one (PCI Express, root ports).
+    {"arm", "virt-*", Chipset::ArmVirt},
+    {"arm", "vexpress-*", Chipset::ArmVexpress},
+    {"arm", "versatilepb", Chipset::ArmVersatilePb},
+    {"arm", "*", Chipset::ArmBoard},
+    // riscv64 'virt' has no versions; the boards have no PCI and no bus
+    // libvirt addresses.
+    {"riscv64", "virt", Chipset::RiscvVirt},
+    {"riscv64", "*", Chipset::None},
     // The other PowerPC boards (mac99, powernv, ppce500, ...) address devices
     // by rules guestaddr does not have.
     {"ppc64", "pseries-*", Chipset::Pseries},

@@ -58,6 +58,13 @@ constexpr DefaultModels kS390Ccw = [] {
     return defaults;
 }();
 
+// riscv64 'virt': ARM virt's, with a 16550A UART for serial ports.
+constexpr DefaultModels kRiscvVirt = [] {
+    DefaultModels defaults = kArmVirt;
+    defaults.system_serial_model = "16550a";
+    return defaults;
+}();
+
 // pSeries: a vga video (the rest comes first, in fill_pseries_defaults).
 constexpr DefaultModels kPseries = [] {
     DefaultModels defaults = kPc;
@@ -69,6 +76,7 @@ constexpr DefaultModels kPseries = [] {
 
 const DefaultModels& default_models(const MachineProfile& machine) {
     if (machine.chipset == Chipset::ArmVirt) return kArmVirt;
+    if (machine.chipset == Chipset::RiscvVirt) return kRiscvVirt;
     if (machine.chipset == Chipset::ArmVersatilePb) return kArmVersatilePb;
     if (machine.is_arm()) return kArmBoard;
     if (machine.is_s390()) return kS390Ccw;

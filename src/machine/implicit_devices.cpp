@@ -48,13 +48,16 @@ void add_root_bus(Domain& domain, const MachineProfile& machine) {
 void add_machine_defaults(Domain& domain, const MachineProfile& machine) {
     // ARM guests get their root bus only: no USB, SATA or memballoon.
     if (machine.is_arm()) return add_root_bus(domain, machine);
-    if (machine.has_pci() && !machine.is_s390())
+    // riscv64 'virt': its root bus and a memballoon, no USB or SATA.
+    const bool riscv = machine.chipset == Chipset::RiscvVirt;
+    if (machine.has_pci() && !machine.is_s390() && !riscv)
         note_machine_default(domain,
                              add_controller_if_missing(domain, "usb", 0,
                                                        machine.has_pcie_root() || machine.is_pseries() ? "qemu-xhci"
                                                                                                        : "piix3-uhci"),
                              machine);
-    if (machine.has_pcie_root()) note_machine_default(domain, add_controller_if_missing(domain, "sata", 0, ""), machine);
+    if (machine.has_pcie_root() && !riscv)
+        note_machine_default(domain, add_controller_if_missing(domain, "sata", 0, ""), machine);
     add_root_bus(domain, machine);
     if (domain.of_class(DeviceClass::Memballoon).empty()) {
         Device balloon = model::implicit_device(DeviceClass::Memballoon);

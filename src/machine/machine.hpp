@@ -17,9 +17,10 @@ namespace guestaddr::machine {
 // 'virt' (PCI Express, no fixed devices); ArmVexpress the Versatile Express
 // boards (virtio-mmio only); ArmVersatilePb the Versatile/PB (PCI to libvirt,
 // but without a PCI root it adds); ArmBoard any other ARM board (no bus
-// libvirt addresses).
+// libvirt addresses). RiscvVirt is riscv64 'virt' (PCI Express as ARM's,
+// virtio-mmio too).
 enum class Chipset {
-    I440fx, Q35, Isapc, Microvm, S390Ccw, Pseries, ArmVirt, ArmVexpress, ArmVersatilePb, ArmBoard, None
+    I440fx, Q35, Isapc, Microvm, S390Ccw, Pseries, ArmVirt, ArmVexpress, ArmVersatilePb, ArmBoard, RiscvVirt, None
 };
 
 struct EmulatorCapabilities;
@@ -36,9 +37,11 @@ struct MachineProfile {
 
     bool has_pci() const {
         return chipset == Chipset::I440fx || chipset == Chipset::Q35 || chipset == Chipset::ArmVirt || is_s390() ||
-               is_pseries();
+               is_pseries() || chipset == Chipset::RiscvVirt;
     }
-    bool has_pcie_root() const { return chipset == Chipset::Q35 || chipset == Chipset::ArmVirt; }
+    bool has_pcie_root() const {
+        return chipset == Chipset::Q35 || chipset == Chipset::ArmVirt || chipset == Chipset::RiscvVirt;
+    }
     // pSeries PHBs are pci-root controllers too (spec §3.4).
     bool has_pci_root() const { return chipset == Chipset::I440fx || is_s390() || is_pseries(); }
     // s390-ccw-virtio: virtio devices sit on the channel subsystem (CCW);

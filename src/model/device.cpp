@@ -47,6 +47,8 @@ DeviceClass device_class_from_element(std::string_view element) {
 }
 
 bool Device::wants_pci_address() const {
+    // A device the chosen libvirt drops (crypto before 11.3) takes no slot.
+    if (discarded) return false;
     if (std::holds_alternative<std::monostate>(address)) return true;
     const PciAddress* a = pci();
     return a != nullptr && a->is_empty();

@@ -141,7 +141,7 @@ Option memory_backend(const Source& source, const Element* element, const std::s
                backing->find("source")->attribute_or("type", "") == "memfd") {
         object = {{"qom-type", "memory-backend-memfd"}, {"id", id}, {"share", true}};
         // Migration names the guest RAM block after the object, as before memfd.
-        if (id == "pc.ram") object["x-use-canonical-path-for-ramblock-id"] = false;
+        if (id == source.arch.ram_id) object["x-use-canonical-path-for-ramblock-id"] = false;
     } else {
         object = {{"qom-type", "memory-backend-ram"}, {"id", id}};
     }

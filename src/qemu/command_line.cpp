@@ -3,6 +3,7 @@
 #include <array>
 #include <set>
 
+#include "qemu/arch_profile.hpp"
 #include "qemu/general_options.hpp"
 #include "qemu/source.hpp"
 #include "qemu/stub.hpp"
@@ -118,7 +119,8 @@ std::vector<Option> command_line(const Definition& definition, Backends backends
 }
 
 std::string emulator(const Definition& definition) {
-    return definition.domain().arch == "i686" ? "/usr/bin/qemu-system-i386" : "/usr/bin/qemu-system-x86_64";
+    const ArchProfile* arch = arch_profile(definition.domain().arch);
+    return std::string(arch != nullptr ? arch->emulator : arch_profile(machine::kDefaultArch)->emulator);
 }
 
 std::vector<std::string> command_line_text(const Definition& definition, Backends backends) {

@@ -16,8 +16,7 @@ namespace guestaddr::qemu {
 // start it).
 std::vector<Option> command_line(const Definition& definition, Backends backends = Backends::Host);
 
-// The emulator libvirt runs for the guest's arch: qemu-system-i386 for i686
-// guests, qemu-system-x86_64 otherwise.
+// The emulator libvirt runs for the guest's arch (arch_profile.hpp).
 std::string emulator(const Definition& definition);
 
 // The emulator, then each option rendered as one line.

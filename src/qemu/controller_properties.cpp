@@ -18,13 +18,16 @@ struct PciTargetProperties {
     bool port_and_chassis;
     bool chassis_nr;
     bool bus_nr_and_node;
+    bool target_index = false;  // a pSeries PHB's <target index>
+    bool numa_node = false;     // <target><node>, after the id
 };
 constexpr std::array kPciTargets{
     PciTargetProperties{"pcie-root-port", true, false, false},
     PciTargetProperties{"pcie-switch-downstream-port", true, false, false},
     PciTargetProperties{"pci-bridge", false, true, false},
-    PciTargetProperties{"pci-expander-bus", false, false, true},
-    PciTargetProperties{"pcie-expander-bus", false, false, true},
+    PciTargetProperties{"pci-expander-bus", false, false, true, false, true},
+    PciTargetProperties{"pcie-expander-bus", false, false, true, false, true},
+    PciTargetProperties{"pci-root", false, false, false, true, true},
 };
 
 void add_pci_target(DeviceBuild& b) {
@@ -35,10 +38,11 @@ void add_pci_target(DeviceBuild& b) {
         if (p.port_and_chassis && t.chassis) b.props["chassis"] = *t.chassis;
         if (p.chassis_nr && t.chassis_nr) b.props["chassis_nr"] = *t.chassis_nr;
         if (p.bus_nr_and_node && t.bus_nr) b.props["bus_nr"] = *t.bus_nr;
+        if (p.target_index && t.index) b.props["index"] = *t.index;
     }
     b.add_id();
-    if (t.node && (b.device.model == "pci-expander-bus" || b.device.model == "pcie-expander-bus"))
-        b.props["numa_node"] = *t.node;
+    for (const PciTargetProperties& p : kPciTargets)
+        if (p.model == b.device.model && p.numa_node && t.node) b.props["numa_node"] = *t.node;
 }
 
 // A USB2 companion (ich9-uhci) has no id of its own: it joins its EHCI
@@ -70,7 +74,8 @@ bool is_builtin_controller(const Source& source, const Device& c) {
     if (c.cls != model::DeviceClass::Controller) return false;
     const unsigned index = c.index.value_or(0);
     const machine::Chipset chipset = source.machine.chipset;
-    return (c.type == "pci" && (c.model == "pci-root" || c.model == "pcie-root")) ||
+    // A pci-root past index 0 is a pSeries PHB QEMU creates from -device.
+    return (c.type == "pci" && (c.model == "pci-root" || c.model == "pcie-root") && index == 0) ||
            (c.type == "ide" && index == 0 && chipset == machine::Chipset::I440fx) ||
            (c.type == "sata" && index == 0 && chipset == machine::Chipset::Q35) || c.type == "fdc";
 }

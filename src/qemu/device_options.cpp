@@ -38,13 +38,23 @@ constexpr std::array kBuilders{
     ClassBuilder{DeviceClass::Shmem, build_shmem},           ClassBuilder{DeviceClass::Memory, build_memory},
     ClassBuilder{DeviceClass::Iommu, build_iommu},           ClassBuilder{DeviceClass::Vsock, build_vsock},
     ClassBuilder{DeviceClass::Filesystem, build_filesystem}, ClassBuilder{DeviceClass::Tpm, build_tpm},
-    ClassBuilder{DeviceClass::Nvram, build_plain},
+    ClassBuilder{DeviceClass::Nvram, build_nvram},
 };
 
 BuildFn builder_for(DeviceClass cls) {
     for (const ClassBuilder& b : kBuilders)
         if (b.cls == cls) return b.build;
     return nullptr;
+}
+
+// A PCI function on s390x is also a zPCI device, "zpci<uid>", written just
+// before it and naming it as its target.
+void add_zpci(DeviceBuild& b) {
+    const PciAddress* a = b.device.pci();
+    if (a == nullptr || !a->zpci_uid || b.out.devices.empty() || !b.source.machine.is_s390()) return;
+    Json zpci{{"driver", "zpci"}, {"uid", *a->zpci_uid}, {"fid", a->zpci_fid.value_or(0)},
+              {"target", b.out.devices.front().value("id", b.id)}, {"id", fmt::format("zpci{}", *a->zpci_uid)}};
+    b.out.devices.insert(b.out.devices.begin(), std::move(zpci));
 }
 
 }  // namespace
@@ -54,8 +64,9 @@ DeviceOptions device_options(const Source& source, std::size_t index, Backends b
     const BuildFn build = builder_for(d.cls);
     if (d.discarded || build == nullptr) return {};
     DeviceBuild b{source, index, d, source.element(index), source.ids[index],
-                  driver_name(d, source.element(index), is_builtin_controller(source, d)), {}, {}};
+                  driver_name(d, source.element(index), is_builtin_controller(source, d), source.arch), {}, {}};
     build(b);
+    add_zpci(b);
     if (backends == Backends::Stub) stub_device_options(b.out, index);
     return std::move(b.out);
 }

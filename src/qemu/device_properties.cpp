@@ -1,5 +1,8 @@
 #include "qemu/device_properties.hpp"
 
+#include <algorithm>
+#include <array>
+
 #include <fmt/format.h>
 
 #include "qemu/backends.hpp"
@@ -219,8 +222,16 @@ void build_chardev_device(DeviceBuild& b) {
     b.finish();
 }
 
+// Serial ports that are the board's own, not devices: libvirt connects them
+// with -serial (ARM virt's PL011, riscv64 virt's 16550A).
+constexpr std::array<std::string_view, 2> kBoardSerials{"pl011", "16550a"};
+
 // isa-serial also takes the port number as its "index" (COM1 = 0).
 void build_serial(DeviceBuild& b) {
+    if (std::find(kBoardSerials.begin(), kBoardSerials.end(), b.driver) != kBoardSerials.end()) {
+        b.out.after.push_back(text_option("-serial", "chardev:" + b.add_chardev()));
+        return;
+    }
     build_chardev_device(b);
     if (b.driver == "isa-serial" && !b.out.devices.empty())
         b.out.devices.back()["index"] = b.device.target_port.value_or(0);
@@ -393,6 +404,14 @@ void build_filesystem(DeviceBuild& b) {
     }
     b.place();
     b.finish();
+}
+
+// The pSeries NVRAM is the machine's own: libvirt sets only its register.
+void build_nvram(DeviceBuild& b) {
+    const auto* a = std::get_if<OtherAddress>(&b.device.address);
+    if (b.driver.empty() || a == nullptr || !a->attribute("reg")) return;
+    b.out.after.push_back(text_option("-global", fmt::format("{}.reg={:#x}", b.driver,
+                                                             number(*a->attribute("reg"), 0))));
 }
 
 // A TPM's backend: the host device (passthrough) or an swtpm socket.

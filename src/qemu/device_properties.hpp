@@ -61,5 +61,6 @@ void build_iommu(DeviceBuild& b);
 void build_vsock(DeviceBuild& b);
 void build_filesystem(DeviceBuild& b);
 void build_tpm(DeviceBuild& b);
+void build_nvram(DeviceBuild& b);
 
 }  // namespace guestaddr::qemu

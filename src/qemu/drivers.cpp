@@ -91,6 +91,8 @@ constexpr std::array kDrivers{
     // Host devices: subsystem type.
     DriverRule{DeviceClass::Hostdev, "pci", "vfio-pci"},
     DriverRule{DeviceClass::Hostdev, "mdev", "vfio-pci"},
+    DriverRule{DeviceClass::Hostdev, "mdev/vfio-ccw", "vfio-ccw"},
+    DriverRule{DeviceClass::Hostdev, "mdev/vfio-ap", "vfio-ap"},
     DriverRule{DeviceClass::Hostdev, "usb", "usb-host"},
     DriverRule{DeviceClass::Hostdev, "scsi", "scsi-generic"},
     DriverRule{DeviceClass::Redirdev, "usb", "usb-redir"},
@@ -106,6 +108,8 @@ constexpr std::array kDrivers{
     DriverRule{DeviceClass::Parallel, "", "isa-parallel"},
     DriverRule{DeviceClass::Channel, "virtio", "virtserialport"},
     DriverRule{DeviceClass::Console, "virtio", "virtconsole"},
+    DriverRule{DeviceClass::Console, "sclp", "sclpconsole"},
+    DriverRule{DeviceClass::Console, "sclplm", "sclplmconsole"},
     DriverRule{DeviceClass::Hub, "usb", "usb-hub"},
     // The rest: model.
     DriverRule{DeviceClass::Watchdog, "i6300esb", "i6300esb"},
@@ -163,7 +167,7 @@ Key with_variant(std::string_view model) {
 }
 
 // The key a device is looked up by in kDrivers.
-Key model_key(const Device& d, const Element& element) {
+Key model_key(const Device& d, const Element& element, const ArchProfile& arch) {
     switch (d.cls) {
     case DeviceClass::Controller: {
         Key k = with_variant(d.model);
@@ -176,13 +180,15 @@ Key model_key(const Device& d, const Element& element) {
     case DeviceClass::Interface:
         return d.type == "hostdev" ? Key{"hostdev", ""} : with_variant(d.model);
     case DeviceClass::Video:
-        return joined(d.model, d.primary ? "primary" : "secondary");
+        // Only x86 has virtio-vga (ArchProfile::virtio_vga): elsewhere a
+        // primary virtio video is a plain virtio-gpu.
+        return joined(d.model, d.primary && (arch.virtio_vga || d.model != "virtio") ? "primary" : "secondary");
     case DeviceClass::Input: {
         Key k = with_variant(element.attribute_or("model", ""));
         return {fmt::format("{}/{}", d.type, d.bus), k.variant};
     }
     case DeviceClass::Hostdev:
-        return {d.type.str(), ""};
+        return d.type == "mdev" ? joined(d.type, element.attribute_or("model", "")) : Key{d.type.str(), ""};
     case DeviceClass::Smartcard:
         return {d.device_kind.str(), ""};
     case DeviceClass::Serial:
@@ -207,22 +213,43 @@ Key model_key(const Device& d, const Element& element) {
     }
 }
 
+// A virtio device's driver names its transport, which the address gives:
+// the table's drivers are the PCI ones ("virtio-blk-pci"); on the channel
+// subsystem they are "-ccw", on virtio-mmio "-device".
+struct VirtioTransport {
+    std::string_view address_type;
+    std::string_view suffix;
+};
+constexpr std::array kVirtioTransports{
+    VirtioTransport{"ccw", "-ccw"},
+    VirtioTransport{"virtio-mmio", "-device"},
+};
+
+std::string with_transport(std::string driver, const Device& device) {
+    const auto* other = std::get_if<OtherAddress>(&device.address);
+    if (other == nullptr || !driver.ends_with("-pci") || !(driver.starts_with("virtio-") || driver.starts_with("vhost-")))
+        return driver;
+    for (const VirtioTransport& t : kVirtioTransports)
+        if (other->type == t.address_type) return driver.substr(0, driver.size() - 4) + std::string(t.suffix);
+    return driver;
+}
+
 }  // namespace
 
-std::string driver_name(const Device& device, const Element& element, bool builtin_controller) {
+std::string driver_name(const Device& device, const Element& element, bool builtin_controller, const ArchProfile& arch) {
     if (builtin_controller) return "";
     if (device.cls == DeviceClass::Controller && device.type == "pci") return device.extras().model_name.str();
     if (device.cls == DeviceClass::Serial && !device.extras().target_model.empty()) return device.extras().target_model.str();
-    const Key k = model_key(device, element);
+    const Key k = model_key(device, element, arch);
     const DriverRule* rule = find_rule(device.cls, k.key);
     if (rule == nullptr) {
         const std::size_t slash = k.key.find('/');
         if (slash != std::string::npos) rule = find_rule(device.cls, k.key.substr(0, slash));
     }
     if (rule == nullptr)
-        return device.cls == DeviceClass::Interface ? device.model.str() : std::string();
+        return device.cls == DeviceClass::Interface ? with_transport(device.model.str(), device) : std::string();
     if (rule->driver.empty()) return "";
-    return std::string(rule->driver) + std::string(k.variant);
+    return with_transport(std::string(rule->driver) + std::string(k.variant), device);
 }
 
 }  // namespace guestaddr::qemu

@@ -6,6 +6,7 @@
 
 #include "model/device.hpp"
 #include "model/element.hpp"
+#include "qemu/arch_profile.hpp"
 
 namespace guestaddr::qemu {
 
@@ -13,7 +14,9 @@ namespace guestaddr::qemu {
 // implicit device); "" when libvirt writes no -device for it: built-in
 // controllers and inputs, the console that mirrors a serial port, models
 // without a device (memballoon 'none', panic 'hyperv', ...). A controller
-// the chipset has built in (`builtin_controller`) has none either.
-std::string driver_name(const model::Device& device, const model::Element& element, bool builtin_controller);
+// the chipset has built in (`builtin_controller`) has none either. Virtio
+// drivers take their transport from the address (-pci, -ccw, -device).
+std::string driver_name(const model::Device& device, const model::Element& element, bool builtin_controller,
+                        const ArchProfile& arch);
 
 }  // namespace guestaddr::qemu

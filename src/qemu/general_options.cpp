@@ -32,12 +32,12 @@ std::string_view pm_device(const Source& source) {
 }
 
 std::string machine_value(const Source& source) {
-    std::string value = source.machine.canonical + ",usb=off";
+    std::string value = source.machine.canonical + ",usb=off" + std::string(source.arch.machine_extra);
     if (feature_state(source, "vmport") == "off") value += ",vmport=off";
     if (const Element* ioapic = source.header.find("features/ioapic"); ioapic && ioapic->attribute_or("driver", "") == "qemu")
         value += ",kernel_irqchip=split";
     value += ",dump-guest-core=off";
-    if (!has_numa(source)) value += ",memory-backend=pc.ram";
+    if (!has_numa(source)) value += fmt::format(",memory-backend={}", source.arch.ram_id);
     if (has_device(source, DeviceClass::Memory, "nvdimm")) value += ",nvdimm=on";
     return value;
 }
@@ -48,7 +48,7 @@ std::string cpu_value(const Source& source) {
     if (mode == "host-passthrough" || mode == "maximum") return "host,migratable=on";
     const std::string_view model = text_of(cpu ? cpu->child("model") : nullptr);
     if (!model.empty()) return std::string(model);
-    return source.domain.arch == "i686" ? "qemu32" : "qemu64";
+    return std::string(source.arch.default_cpu);
 }
 
 // libvirt rounds guest memory up to whole MiB, per NUMA cell when there
@@ -123,10 +123,10 @@ std::vector<Option> leading_options(const Source& source) {
                                     {"file", dir + "/master-key.aes"}}),
         text_option("-machine", machine_value(source)),
         text_option("-accel", source.domain.virt_type == "kvm" ? "kvm" : "tcg"),
-        text_option("-cpu", cpu_value(source)),
-        memory_option(source),
     };
-    if (!has_numa(source)) out.push_back(memory_backend(source, nullptr, "pc.ram", memory_kib(source)));
+    if (std::string cpu = cpu_value(source); !cpu.empty()) out.push_back(text_option("-cpu", std::move(cpu)));
+    out.push_back(memory_option(source));
+    if (!has_numa(source)) out.push_back(memory_backend(source, nullptr, std::string(source.arch.ram_id), memory_kib(source)));
     out.push_back(text_option("-overcommit", "mem-lock=off"));
     out.push_back(text_option("-smp", smp_value(source)));
     add_numa(source, out);
@@ -145,14 +145,15 @@ std::vector<Option> platform_options(const Source& source) {
     std::string rtc = fmt::format("base={}", clock ? clock->attribute_or("offset", "utc") : "utc");
     if (const Element* t = timer(source, "rtc"); t && t->attribute_or("tickpolicy", "") == "catchup") rtc += ",driftfix=slew";
     std::vector<Option> out{text_option("-rtc", rtc)};
-    if (const Element* t = timer(source, "pit"); t && t->attribute_or("tickpolicy", "") == "delay")
+    const bool pc = source.arch.pc_platform;
+    if (const Element* t = timer(source, "pit"); pc && t && t->attribute_or("tickpolicy", "") == "delay")
         out.push_back(text_option("-global", "kvm-pit.lost_tick_policy=delay"));
-    if (const Element* t = timer(source, "hpet"); t && t->attribute_or("present", "yes") == "no")
+    if (const Element* t = timer(source, "hpet"); pc && t && t->attribute_or("present", "yes") == "no")
         out.push_back(flag_only("-no-hpet"));
     out.push_back(flag_only("-no-shutdown"));
-    if (source.header.find("features/acpi") == nullptr) out.push_back(flag_only("-no-acpi"));
+    if (source.arch.acpi_switch && source.header.find("features/acpi") == nullptr) out.push_back(flag_only("-no-acpi"));
     for (const auto& [element, state] : {std::pair{"pm/suspend-to-mem", "s3"}, std::pair{"pm/suspend-to-disk", "s4"}})
-        if (const Element* s = source.header.find(element); s && s->attribute_or("enabled", "") == "no")
+        if (const Element* s = source.header.find(element); pc && s && s->attribute_or("enabled", "") == "no")
             out.push_back(text_option("-global", fmt::format("{}.disable_{}=1", pm_device(source), state)));
     const Element* menu = source.header.find("os/bootmenu");
     const std::string_view enable = menu ? menu->attribute_or("enable", "") : "";

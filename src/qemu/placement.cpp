@@ -21,6 +21,28 @@ bool single_lun_scsi(const Source& source, unsigned controller) {
     return std::find(kSingleLunScsi.begin(), kSingleLunScsi.end(), model) != kSingleLunScsi.end();
 }
 
+// PCI controllers whose bus is not named after the controller's id but is
+// a child of it: a pSeries PHB "pci.1" has its bus "pci.1.0".
+constexpr std::array<std::string_view, 1> kHostBridgesWithChildBus{"spapr-pci-host-bridge"};
+
+std::string pci_bus_id(const Source& source, unsigned index) {
+    std::string id = source.controller_id("pci", index);
+    const Device* c = source.domain.find_controller("pci", index);
+    const std::string_view qemu_model = c == nullptr ? std::string_view() : c->extras().model_name.view();
+    if (index != 0 && std::find(kHostBridgesWithChildBus.begin(), kHostBridgesWithChildBus.end(), qemu_model) !=
+                          kHostBridgesWithChildBus.end())
+        id += ".0";
+    return id;
+}
+
+unsigned long long number(std::string_view text) { return std::stoull(std::string(text), nullptr, 0); }
+
+// A CCW device number as QEMU takes it: "fe.0.000a" (cssid.ssid.devno).
+std::string ccw_devno(const OtherAddress& a) {
+    return fmt::format("{:x}.{:x}.{:04x}", number(a.attribute("cssid").value_or("0xfe")),
+                       number(a.attribute("ssid").value_or("0")), number(a.attribute("devno").value_or("0")));
+}
+
 struct Placer {
     const Source& source;
     const Device& device;
@@ -29,7 +51,7 @@ struct Placer {
     void operator()(std::monostate) const {}
 
     void operator()(const PciAddress& a) const {
-        props["bus"] = source.controller_id("pci", a.bus);
+        props["bus"] = pci_bus_id(source, a.bus);
         if (a.multifunction != Multifunction::Absent) props["multifunction"] = a.multifunction == Multifunction::On;
         props["addr"] = pci_addr(a);
         // <acpi index>: the guest's name of the device (libvirt sets it with the address).
@@ -72,8 +94,12 @@ struct Placer {
         props["bus"] = fmt::format("{}.0", source.controller_id("ccid", a.controller));
     }
 
-    // DIMMs: slot, and the base address when one is set.
+    // CCW: the device number; spapr-vio: the register; virtio-mmio: none
+    // (QEMU takes the first free transport). DIMMs: slot, and the base
+    // address when one is set.
     void operator()(const OtherAddress& a) const {
+        if (a.type == "ccw") props["devno"] = ccw_devno(a);
+        if (a.type == "spapr-vio" && a.attribute("reg")) props["reg"] = number(*a.attribute("reg"));
         if (a.type != "dimm") return;
         for (const auto& [key, value] : a.attributes) {
             const unsigned long long n = std::stoull(value, nullptr, 0);

@@ -16,7 +16,9 @@ std::string Source::controller_id(std::string_view type, unsigned index) const {
 Source make_source(const Definition& definition) {
     const Definition::Impl& impl = definition.impl();
     const model::Domain& domain = impl.domain;
-    Source source{domain, machine::resolve_machine(domain),
+    const ArchProfile* arch = arch_profile(domain.arch);
+    if (arch == nullptr) arch = arch_profile(machine::kDefaultArch);
+    Source source{domain, machine::resolve_machine(domain), *arch,
                   xml::copy_header(impl.document), {}, {}, {}, domain.controllers_by_index()};
     source.elements.reserve(domain.devices.size());
     for (const model::Device& d : domain.devices)

@@ -9,6 +9,7 @@
 
 #include "guestaddr/guestaddr.hpp"
 #include "machine/machine.hpp"
+#include "qemu/arch_profile.hpp"
 #include "model/domain.hpp"
 #include "model/element.hpp"
 
@@ -17,6 +18,7 @@ namespace guestaddr::qemu {
 struct Source {
     const model::Domain& domain;
     machine::MachineProfile machine;
+    const ArchProfile& arch;               // the guest architecture's row (arch_profile.hpp)
     model::Element header;                 // <domain> without <devices>
     std::vector<model::Element> elements;  // by device index; empty for implicit devices
     std::vector<std::string> ids;          // the QEMU id (libvirt alias) by device index, see device_ids.hpp

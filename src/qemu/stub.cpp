@@ -13,7 +13,21 @@ constexpr std::array kPlaceholderDrivers{
     "vfio-pci"sv, "vhost-user-fs-pci"sv, "vhost-user-blk-pci"sv, "vhost-vsock-pci"sv, "vhost-scsi-pci"sv,
     "virtio-input-host-pci"sv, "ivshmem-doorbell"sv,
 };
-constexpr std::array kPlacementKeys{"driver"sv, "id"sv, "bus"sv, "addr"sv, "multifunction"sv};
+constexpr std::array kPlacementKeys{"driver"sv, "id"sv, "bus"sv, "addr"sv, "multifunction"sv, "devno"sv};
+// The same off PCI: a virtio RNG holds the place, with the same CCW device
+// number (vfio-ccw, vhost on the channel subsystem) or on virtio-mmio.
+struct Placeholder {
+    std::string_view driver;
+    std::string_view stand_in;
+};
+constexpr std::array kOtherPlaceholders{
+    Placeholder{"vfio-ccw", "virtio-rng-ccw"},           Placeholder{"vhost-vsock-ccw", "virtio-rng-ccw"},
+    Placeholder{"vhost-user-fs-ccw", "virtio-rng-ccw"},  Placeholder{"vhost-scsi-ccw", "virtio-rng-ccw"},
+    Placeholder{"vhost-vsock-device", "virtio-rng-device"}, Placeholder{"vhost-user-fs-device", "virtio-rng-device"},
+    Placeholder{"virtio-input-host-ccw", "virtio-rng-ccw"}, Placeholder{"virtio-input-host-device", "virtio-rng-device"},
+};
+// Devices with no guest address and no host peer to fake: left out.
+constexpr std::array kDroppedDrivers{"vfio-ap"sv};
 // Memory backend properties that stay: the ones migration and the guest see.
 constexpr std::array kMemoryKeys{"qom-type"sv, "id"sv, "size"sv, "share"sv, "reserve"sv,
                                  "x-use-canonical-path-for-ramblock-id"sv};
@@ -94,6 +108,11 @@ bool stub_device(Json& device, DeviceOptions& options) {
     if (contains(kPlaceholderDrivers, driver)) {
         device = only_keys(device, kPlacementKeys);
         device["driver"] = "pci-testdev";
+    } else if (const auto p = std::find_if(kOtherPlaceholders.begin(), kOtherPlaceholders.end(),
+                                           [&](const Placeholder& p) { return p.driver == driver; });
+               p != kOtherPlaceholders.end()) {
+        device = only_keys(device, kPlacementKeys);
+        device["driver"] = std::string(p->stand_in);
     } else if (driver == "usb-host") {
         for (const char* key : {"hostdevice", "hostbus", "hostaddr", "hostport"}) device.erase(key);
         device["vendorid"] = 0xffff;
@@ -113,7 +132,7 @@ bool stub_device(Json& device, DeviceOptions& options) {
             device["drive"] = node;
         }
     }
-    return !driver.starts_with("tpm-");
+    return !driver.starts_with("tpm-") && !contains(kDroppedDrivers, driver);
 }
 
 }  // namespace

@@ -35,4 +35,19 @@ struct Difference {
 // everything is in place.
 std::vector<Difference> differences(QmpClient& qemu, const Definition& definition);
 
+// The same, and every device that has an address in the definition but
+// nothing QMP can read back (a device the machine builds in, an address
+// that is no property of the QEMU device), named with the reason instead of
+// passing as checked. Bus and address come from QOM's parent_bus and addr;
+// CCW device numbers, spapr-vio registers, PHB indexes and zPCI ids from
+// their qom-get properties; virtio-mmio devices are checked to be on a
+// virtio-mmio bus (QEMU chooses which, as libvirt's address names none).
+// The devices on PCI root buses are also looked up in query-pci, the
+// guest-visible config space: slot, function, and which root bus.
+struct Verdict {
+    std::vector<Difference> differences;
+    std::vector<Difference> unchecked;
+};
+Verdict check(QmpClient& qemu, const Definition& definition);
+
 }  // namespace guestaddr::qmp

@@ -124,6 +124,8 @@ class Cli(unittest.TestCase):
         ("aarch64", ARM, "machine='virt-7.2'"),
         ("ppc64", PSERIES, "machine='pseries-7.2'"),
         ("s390x", S390X, "<address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0000'/>"),
+        ("armv7l", ARM.replace("arch='aarch64'", "arch='armv7l'"), "machine='virt-7.2'"),
+        ("riscv64", ARM.replace("arch='aarch64'", "arch='riscv64'"), "<memballoon model='virtio'>"),
     )
 
     def test_other_arches_are_assigned_and_validated(self):
@@ -136,10 +138,27 @@ class Cli(unittest.TestCase):
             r = run("validate", out)
             self.assertEqual(r.returncode, 0, (arch, r.stderr))
 
-    def test_x86_only_commands_refuse_other_arches_in_one_line(self):
-        nic = self.path("nic.xml", NIC)
+    # Guests `assign` addresses but that no run-time command (argv, attach,
+    # detach, verify) is made for: other ARM boards, and the arches without
+    # a row in src/qemu/arch_profile.cpp.
+    UNSTARTED = (
+        ("aarch64 machine vexpress-a15", ARM.replace("machine='virt'", "machine='vexpress-a15'")),
+        ("riscv64 machine spike", ARM.replace("arch='aarch64' machine='virt'", "arch='riscv64' machine='spike'")),
+        ("armv7l machine vexpress-a9", ARM.replace("arch='aarch64' machine='virt'", "arch='armv7l' machine='vexpress-a9'")),
+    )
+
+    def test_run_time_commands_take_other_arches(self):
         for arch, guest, _ in self.OTHER_ARCHES:
-            domain = self.path(arch + ".xml", guest)
+            r = run("argv", self.path(arch + ".xml", guest), "--stub-backends")
+            self.assertEqual(r.returncode, 0, (arch, r.stderr))
+            self.assertTrue(r.stdout.startswith("/usr/bin/qemu-system-"), r.stdout[:80])
+            r = run("attach", self.path(arch + ".xml", guest), self.path("nic.xml", NIC))
+            self.assertEqual(r.returncode, 0, (arch, r.stderr))
+
+    def test_run_time_commands_refuse_arches_they_are_not_made_for_in_one_line(self):
+        nic = self.path("nic.xml", NIC)
+        for n, (what, guest) in enumerate(self.UNSTARTED):
+            domain = self.path(f"unstarted{n}.xml", guest)
             for args in (["argv", domain], ["argv", domain, "--stub-backends"], ["attach", domain, nic],
                          ["attach", domain, nic, "--in-place"], ["detach", domain, nic],
                          ["verify", domain, "--qmp", self.path("absent.qmp")]):
@@ -148,9 +167,26 @@ class Cli(unittest.TestCase):
                 self.assertEqual(r.stdout, "", args)
                 lines = r.stderr.strip().splitlines()
                 self.assertEqual(len(lines), 1, (args, r.stderr))
-                self.assertIn(f"only made for x86 guests (x86_64, i686), not for {arch} ones", lines[0], args)
+                self.assertIn("is made for x86_64 and i686 (pc, q35, isapc, microvm), aarch64, armv7l and riscv64 (virt), ppc64 and "
+                              "ppc64le (pseries), s390x (s390-ccw-virtio) guests, not for " + what, lines[0], args)
             with open(domain) as f:
-                self.assertEqual(f.read(), guest, arch)
+                self.assertEqual(f.read(), guest, what)
+
+    def test_argv_refuses_a_sata_unit_qemu_has_no_bus_for(self):
+        # libvirt 9.0 accepts SATA unit 6, and writes bus 'ide.6' that QEMU's
+        # 6-port AHCI does not have (generated-x86/x86_64-s1001-0013).
+        guest = GOOD.replace("</devices>", "<disk type='file' device='cdrom'><target dev='sda' bus='sata'/>"
+                             "<address type='drive' controller='0' bus='0' target='0' unit='6'/></disk></devices>")
+        domain = self.path("sata6.xml", guest)
+        self.assertEqual(run("assign", domain).returncode, 0)  # as libvirt defines it
+        r = run("argv", domain, "--stub-backends")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertIn("disk 'sda': unit 6 is past the last port of its AHCI controller", r.stderr)
+        r = run("argv", domain, "--allow-unstartable")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"bus":"ide.6"', r.stdout)
 
     def test_usage_error_without_subcommand(self):
         self.assertNotEqual(run().returncode, 0)

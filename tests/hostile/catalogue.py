@@ -476,7 +476,9 @@ S390X = [
     Case("s390x-zpci-on-pc", Refused(1, r"interface 52:54:00:00:00:01", r"only for s390x"),
          text=domain(nic(1, "<address type='pci' domain='0' bus='0' slot='5'><zpci uid='3' fid='4'/></address>")),
          libvirt="This QEMU binary doesn't support zPCI"),
-    Case("s390x-argv-refused", Refused(1, "", r"only made for x86 guests"), text=s390x(nic(1)), args=("argv",)),
+    Case("riscv64-spike-argv-refused", Refused(1, "", r"is made for x86_64 .* guests, not for riscv64 machine spike"),
+         text=domain(nic(1), machine="spike", arch="riscv64"),
+         args=("argv",)),
 ]
 # ---------------------------------------------------------------------------------------------
 # Well-formedness: every kind of malformation XML 1.0 names (its grammar and its well-formedness
