@@ -8,7 +8,6 @@
 #include "xml/metadata.hpp"
 #include "xml/document.hpp"
 #include "xml/numbers.hpp"
-#include "xml/rules_stamp.hpp"
 
 namespace guestaddr::xml {
 namespace {
@@ -381,8 +380,7 @@ model::Domain read_tree(Document& document) {
     read_header(root, domain);
     // libvirt's words: it reads an empty <name> as none.
     if (domain.name.empty()) fail(ErrorKind::MalformedXml, "", "missing name information (<domain> needs a <name>)");
-    read_metadata(root, domain.intent);
-    domain.stamp = read_rules_stamp(root);
+    read_metadata(root, domain);
     domain.emulator = root.child("devices").child("emulator").text().as_string();
     for (pugi::xml_node e : root.child("devices").children()) {
         if (e.type() != pugi::node_element) continue;

@@ -6,7 +6,6 @@
 #include "xml/document.hpp"
 #include "xml/metadata.hpp"
 #include "xml/number_text.hpp"
-#include "xml/rules_stamp.hpp"
 #include "xml/text_writer.hpp"
 
 namespace guestaddr::xml {
@@ -183,7 +182,6 @@ AddressOverlay update_document(Document& document, const model::Domain& domain) 
     if (!domain.arch.empty()) set_attr(os_type, "arch", domain.arch);
     if (!domain.machine.empty()) set_attr(os_type, "machine", domain.machine);
     pugi::xml_node devices = child_or_new(root, "devices");
-    write_rules_stamp(root, domain);
     write_metadata(root, domain);
 
     std::vector<pugi::xml_node>& nodes = document.added_nodes;

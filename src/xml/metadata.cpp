@@ -119,14 +119,17 @@ pugi::xml_node metadata_or_new(pugi::xml_node root) {
     return after ? root.insert_child_after("metadata", after) : root.prepend_child("metadata");
 }
 
-// The element's prefix, with its declaration made if it has none.
-std::string prefix_of(pugi::xml_node ours) {
+// The name a new child of our element takes: our element's own prefix, or
+// none where our namespace is its default one; a prefix with no declaration
+// in scope (a hand-written "guestaddr:") gets one.
+std::string child_name(pugi::xml_node ours, std::string_view local) {
     const std::string_view name = ours.name();
     const std::size_t colon = name.find(':');
-    std::string prefix(colon == std::string_view::npos ? kPrefix : name.substr(0, colon));
+    if (colon == std::string_view::npos && namespace_of(ours) == model::kGuestaddrNamespace) return std::string(local);
+    const std::string prefix(colon == std::string_view::npos ? kPrefix : name.substr(0, colon));
     if (namespace_of(ours).empty())
         ours.append_attribute(("xmlns:" + prefix).c_str()).set_value(std::string(model::kGuestaddrNamespace).c_str());
-    return prefix;
+    return fmt::format("{}:{}", prefix, local);
 }
 
 pugi::xml_node our_element_or_new(pugi::xml_node root) {
@@ -150,19 +153,15 @@ void write_preference(pugi::xml_node e, const Preference& p) {
     if (p.numa) e.append_attribute("numa").set_value(*p.numa);
 }
 
-void write_policy(pugi::xml_node ours, const std::string& prefix, const model::Policy& policy) {
+void write_policy(pugi::xml_node ours, const model::Policy& policy) {
     if (policy == model::Policy{}) return;
-    pugi::xml_node e = ours.append_child((prefix + ":policy").c_str());
+    pugi::xml_node e = ours.append_child(child_name(ours, "policy").c_str());
     if (policy.keep_free_hotplug) e.append_attribute("keep-free-hotplug").set_value(*policy.keep_free_hotplug);
     if (policy.keep_free_hotplug_pci) e.append_attribute("keep-free-hotplug-pci").set_value(*policy.keep_free_hotplug_pci);
     if (policy.stable_nic_names) e.append_attribute("stable-nic-names").set_value("yes");
 }
 
-}  // namespace
-
-void read_metadata(const pugi::xml_node& root, model::Intent& intent) {
-    pugi::xml_node ours = our_element(root);
-    if (!ours) return;
+void read_intent(pugi::xml_node ours, model::Intent& intent) {
     if (pugi::xml_node policy = our_child(ours, "policy")) read_policy(policy, intent.policy);
     for (pugi::xml_node c : ours.children()) {
         if (!is_ours(c, "device")) continue;
@@ -170,6 +169,54 @@ void read_metadata(const pugi::xml_node& root, model::Intent& intent) {
         const std::string who = fmt::format("metadata device {}='{}'", model::key_attribute(key.kind), key.value);
         intent.devices.push_back({std::move(key), read_preference(c, who)});
     }
+}
+
+std::optional<model::RulesStamp> read_stamp(pugi::xml_node ours) {
+    pugi::xml_node rules = our_child(ours, "rules");
+    if (!rules) return std::nullopt;
+    model::RulesStamp stamp{rules.attribute("libvirt").value(), rules.attribute("qemu").value()};
+    if (stamp.libvirt.empty()) fail("metadata", "<guestaddr:rules> has no libvirt version");
+    return stamp;
+}
+
+void set(pugi::xml_node e, const char* name, const std::string& value) {
+    pugi::xml_attribute a = e.attribute(name);
+    if (!a) a = e.append_attribute(name);
+    a.set_value(value.c_str());
+}
+
+// The stamp goes first in our element, and is rewritten only when the
+// rules changed, so that a guest's stamp never moves in its file.
+void write_stamp(pugi::xml_node root, const model::Domain& domain) {
+    if (!domain.stamp_changed || !domain.stamp) return;
+    pugi::xml_node ours = our_element_or_new(root);
+    pugi::xml_node rules = our_child(ours, "rules");
+    if (!rules) rules = ours.prepend_child(child_name(ours, "rules").c_str());
+    set(rules, "libvirt", domain.stamp->libvirt);
+    set(rules, "qemu", domain.stamp->qemu);
+}
+
+void write_intent(pugi::xml_node root, const model::Domain& domain) {
+    if (!domain.intent.changed) return;
+    pugi::xml_node ours = domain.intent.empty() ? our_element(root) : our_element_or_new(root);
+    if (!ours) return;
+    remove_ours(ours, "policy");
+    remove_ours(ours, "device");
+    write_policy(ours, domain.intent.policy);
+    for (const model::PreferenceEntry& entry : domain.intent.devices) {
+        pugi::xml_node e = ours.append_child(child_name(ours, "device").c_str());
+        e.append_attribute(std::string(model::key_attribute(entry.key.kind)).c_str()).set_value(entry.key.value.c_str());
+        write_preference(e, entry.prefer);
+    }
+}
+
+}  // namespace
+
+void read_metadata(const pugi::xml_node& root, model::Domain& domain) {
+    pugi::xml_node ours = our_element(root);
+    if (!ours) return;
+    read_intent(ours, domain.intent);
+    domain.stamp = read_stamp(ours);
 }
 
 std::optional<Preference> take_inline_preference(pugi::xml_node device, const std::string& who) {
@@ -197,18 +244,8 @@ Preference parse_preference_text(std::string_view text, const std::string& who) 
 }
 
 void write_metadata(pugi::xml_node root, const model::Domain& domain) {
-    if (!domain.intent.changed) return;
-    pugi::xml_node ours = domain.intent.empty() ? our_element(root) : our_element_or_new(root);
-    if (!ours) return;
-    const std::string prefix = prefix_of(ours);
-    remove_ours(ours, "policy");
-    remove_ours(ours, "device");
-    write_policy(ours, prefix, domain.intent.policy);
-    for (const model::PreferenceEntry& entry : domain.intent.devices) {
-        pugi::xml_node e = ours.append_child((prefix + ":device").c_str());
-        e.append_attribute(std::string(model::key_attribute(entry.key.kind)).c_str()).set_value(entry.key.value.c_str());
-        write_preference(e, entry.prefer);
-    }
+    write_stamp(root, domain);
+    write_intent(root, domain);
 }
 
 }  // namespace guestaddr::xml

@@ -299,6 +299,21 @@ class GuestTest(unittest.TestCase):
         self.addCleanup(guest.stop)
         return guest
 
+    def migrate(self, guest, definition):
+        """Migrates the running guest to a QEMU started from the definition; returns the destination, running."""
+        incoming = self.path("migrate.sock")
+        destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"])
+        guest.qmp.cmd("migrate", uri=f"unix:{incoming}")
+        deadline = time.time() + 120
+        while (status := guest.qmp.cmd("query-migrate").get("status")) not in ("completed", "failed", "cancelled"):
+            self.assertLess(time.time(), deadline, "the migration did not finish")
+            time.sleep(0.2)
+        with open(destination.log.name) as log:
+            self.assertEqual(status, "completed", log.read())
+        destination.qmp.cmd("cont")
+        guest.stop()
+        return destination
+
     def assert_sees_definition(self, view, definition, context):
         """Every device the definition places is where it says, and the
         guest sees nothing else but the machine's own functions."""
@@ -391,17 +406,7 @@ class LiveGuests(GuestTest):
         after_reset = guest.console.view()
         self.assertEqual(sorted(after_reset.lines), sorted(view.lines), "the guest's view changed over a reboot")
 
-        incoming = self.path("migrate.sock")
-        destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"])
-        guest.qmp.cmd("migrate", uri=f"unix:{incoming}")
-        deadline = time.time() + 120
-        while (status := guest.qmp.cmd("query-migrate").get("status")) not in ("completed", "failed", "cancelled"):
-            self.assertLess(time.time(), deadline, "the migration did not finish")
-            time.sleep(0.2)
-        with open(destination.log.name) as log:
-            self.assertEqual(status, "completed", log.read())
-        destination.qmp.cmd("cont")
-        migrated = destination.console.view()
+        migrated = self.migrate(guest, definition).console.view()
         self.assertEqual(sorted(migrated.lines), sorted(view.lines), "the guest's view changed over the migration")
 
     def test_q35_attach_detach_reboot_migrate_moves_nothing_the_guest_sees(self):
@@ -486,7 +491,7 @@ class NicNames(GuestTest):
     def names_by_step(self):
         source = self.path("names-in.xml", NAMED)
         definition = self.path("names.xml")
-        guestaddr("assign", source, "--stable-nic-names", "--keep-free-hotplug", "2", "-o", definition)
+        guestaddr("assign", *RULES_7_2, source, "--stable-nic-names", "--keep-free-hotplug", "2", "-o", definition)
         steps = []  # (step, view)
 
         guest = self.start(definition, "names")
@@ -503,6 +508,8 @@ class NicNames(GuestTest):
         guest.qmp.cmd("system_reset")
         guest.console.wait_for_boot()
         steps.append(("reboot", guest.console.view()))
+        guest = self.migrate(guest, definition)
+        steps.append(("migration", guest.console.view()))
         guest.stop()
 
         # A cold change: a conventional PCI device (an i6300esb watchdog)
