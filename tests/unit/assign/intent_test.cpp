@@ -134,5 +134,31 @@ TEST(Intent, StableNicNamesGiveTheLowestFreeIndex) {
     EXPECT_EQ(device(*d, "interface 52:54:00:00:00:02").extras().acpi_index, 2u);
 }
 
+// Our element may use our namespace as its default one: what guestaddr adds
+// to it (the rule stamp, the policy) is then unprefixed too, and reads back.
+TEST(Intent, MetadataInTheDefaultNamespaceStaysInIt) {
+    std::string xml = domain_xml("q35", nic("52:54:00:00:00:01", ""));
+    xml.replace(xml.find("<os>"), 0,
+                "<metadata><guestaddr xmlns='https://guestaddr.dev/xmlns/domain/1'>"
+                "<device mac='52:54:00:00:00:01' bus='pci'/></guestaddr></metadata>");
+    auto parsed = parse(xml);
+    ASSERT_TRUE(parsed);
+    AssignOptions options;
+    options.keep_free_hotplug = 1;
+    auto d = assign(std::move(*parsed), options);
+    ASSERT_TRUE(d) << d.errors().front().to_string();
+    const std::string out = format(*d);
+    EXPECT_NE(out.find("<rules libvirt="), std::string::npos) << out;
+    EXPECT_NE(out.find("<policy keep-free-hotplug='1'/>"), std::string::npos) << out;
+    EXPECT_EQ(out.find("guestaddr:"), std::string::npos) << out;
+    auto again = parse(out);
+    ASSERT_TRUE(again);
+    ASSERT_TRUE(again->domain().stamp);
+    EXPECT_EQ(again->domain().stamp->libvirt, d->domain().stamp->libvirt);
+    EXPECT_EQ(again->domain().intent.policy.keep_free_hotplug, 1u);
+    EXPECT_EQ(d->domain().find_controller("pci", device(*d, "interface 52:54:00:00:00:01").pci()->bus)->model,
+              "pcie-to-pci-bridge");
+}
+
 }  // namespace
 }  // namespace guestaddr::testing
