@@ -251,9 +251,13 @@ const std::vector<Property>& properties(DeviceClass cls) {
         {DeviceClass::Iommu, Props{kModel}},
         {DeviceClass::Vsock, Props{kModel}},
     };
-    static const std::vector<Property> kNone;
-    const auto found = kTable.find(cls);
-    return found == kTable.end() ? kNone : found->second;
+    // By class in an array: it is asked once for each device compared.
+    static const auto kByClass = [] {
+        std::array<std::vector<Property>, model::kDeviceClassCount> by_class;
+        for (const auto& [c, props] : kTable) by_class[static_cast<std::size_t>(c)] = props;
+        return by_class;
+    }();
+    return kByClass[static_cast<std::size_t>(cls)];
 }
 
 // libvirt gives USB ports only to a new definition, not to one that replaces

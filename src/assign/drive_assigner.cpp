@@ -1,5 +1,6 @@
 #include "assign/drive_assigner.hpp"
 
+#include <algorithm>
 #include <array>
 #include <set>
 
@@ -47,6 +48,11 @@ void add_scsi_hostdev_controllers(model::Domain& domain, const machine::MachineP
 // SCSI host devices take the first unit (target 0, bus 0) no SCSI disk or
 // earlier host device uses, controller by controller.
 void assign_scsi_hostdevs(model::Domain& domain) {
+    // Most guests have none to place: then the disks' units are not gathered.
+    const auto unplaced = [](const Device& d) { return is_scsi_hostdev(d) && !d.has_address(); };
+    const auto& hostdevs = domain.by_class[static_cast<std::size_t>(DeviceClass::Hostdev)];
+    if (std::none_of(hostdevs.begin(), hostdevs.end(), [&](std::size_t i) { return unplaced(domain.devices[i]); }))
+        return;
     std::set<DriveAddress> used;
     for (const Device& d : domain.devices)
         if (const auto* a = std::get_if<DriveAddress>(&d.address); a && (d.bus == "scsi" || is_scsi_hostdev(d)))

@@ -219,10 +219,10 @@ void read_metadata(const pugi::xml_node& root, model::Domain& domain) {
     domain.stamp = read_stamp(ours);
 }
 
-std::optional<Preference> take_inline_preference(pugi::xml_node device, const std::string& who) {
+std::optional<Preference> take_inline_preference(pugi::xml_node device, const std::function<std::string()>& who) {
     pugi::xml_node prefer = our_child(device, "prefer");
     if (!prefer) return std::nullopt;
-    Preference p = read_preference(prefer, who);
+    Preference p = read_preference(prefer, who());
     device.remove_child(prefer);
     // A declaration on the device element itself served only the preference.
     device.remove_attribute(("xmlns:" + std::string(kPrefix)).c_str());

@@ -6,6 +6,7 @@
 // child of <metadata> stays untouched.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,7 +25,7 @@ void read_metadata(const pugi::xml_node& root, model::Domain& domain);
 
 // Removes the <guestaddr:prefer> child of a device element and returns what
 // it says (nullopt when there is none). Throws Failure naming `who`.
-std::optional<model::Preference> take_inline_preference(pugi::xml_node device, const std::string& who);
+std::optional<model::Preference> take_inline_preference(pugi::xml_node device, const std::function<std::string()>& who);
 
 // Parses "hotplug=no,bus=pcie,numa=1" (the CLI's --prefer).
 model::Preference parse_preference_text(std::string_view text, const std::string& who);

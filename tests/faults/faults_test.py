@@ -570,8 +570,14 @@ class QemuProxy:
         def to_client():
             try:
                 for line in qemu.makefile("rb"):
+                    # Whether this line answers `at` is decided before it is
+                    # handed on: once guestaddr has the answer to the command
+                    # before `at`, it sends `at` at once, and that answer
+                    # would then pass for the one to `at`, stopping QEMU
+                    # before it has seen `at`.
+                    answers_at = self.after and self.pending and b'"return"' in line
                     client.sendall(line)
-                    if self.after and self.pending and b'"return"' in line:
+                    if answers_at:
                         self.pending = False
                         self.triggered.set()
                         self.action()
