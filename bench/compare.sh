@@ -4,7 +4,8 @@
 # Times the same guests, as whole processes, through
 #   libvirt    virsh define + virsh dumpxml --inactive (then undefine, untimed)
 #   guestaddr  guestaddr assign
-#   floor      guestaddr-xml-floor: pugixml parse + serialise and nothing else
+#   floor      guestaddr-xml-floor: pugixml parse + serialise of guestaddr's
+#              output (the larger document) and nothing else
 # and prints the ratios, whether guestaddr's addresses equal libvirt's, and
 # the growth exponent of guestaddr from the smallest size ≥ 1,000 to the
 # largest. BUILD_DIR needs -DGUESTADDR_BUILD_BENCHMARKS=ON; libvirt must run
@@ -14,7 +15,9 @@
 # (libvirt 9.0's dumpxml of a 30,000-device guest fails: "Unable to encode
 # message payload", its RPC size limit); where libvirt fails the row says so;
 # MACHINES (default "pc q35") picks the machines, SHAPES (default
-# "channels controllers", see bench/guest_generator.hpp) the guests' shapes.
+# "channels controllers", see bench/guest_generator.hpp) the guests' shapes,
+# RUNS the runs of each figure (default: 15 up to 1,000 devices, 11 up to
+# 10,000, 5 above). LIBVIRT_MAX=0 leaves libvirt out (it need not run then).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="$(cd "${1:?usage: bench/compare.sh BUILD_DIR [DEVICES...]}" && pwd)"
@@ -32,7 +35,9 @@ floor="$build/bench/guestaddr-xml-floor"
 for tool in "$guestaddr" "$make_guest" "$floor"; do
     [ -x "$tool" ] || { echo "compare.sh: $tool missing (configure with -DGUESTADDR_BUILD_BENCHMARKS=ON)" >&2; exit 2; }
 done
-virsh -c "$uri" version > /dev/null 2>&1 || { echo "compare.sh: libvirt does not answer at $uri" >&2; exit 2; }
+if [ "$libvirt_max" -gt 0 ]; then
+    virsh -c "$uri" version > /dev/null 2>&1 || { echo "compare.sh: libvirt does not answer at $uri" >&2; exit 2; }
+fi
 
 work="$(mktemp -d)"
 domains=()
@@ -47,26 +52,27 @@ now_us() { local t="${EPOCHREALTIME/./}"; echo "${t#0}"; }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1e3}'; }
 
-# time_pair RUNS XML: the median wall times, in ms, of guestaddr assign
-# (in $ga) and of the floor (in $fl). The two run alternately, so that both
+# time_pair RUNS XML OUT: the median wall times, in ms, of guestaddr assign
+# of XML (in $ga) and of the floor on OUT, guestaddr's output (in $fl).
+# The two run alternately, so that both
 # meet the same machine: on a shared VM, a quiet moment for one and a busy one
 # for the other would make their ratio a measure of the neighbours.
 time_pair() {
-    local runs="$1" xml="$2"
+    local runs="$1" xml="$2" out="$3"
     local ga_times=() fl_times=() t0
     for _ in $(seq "$runs"); do
         t0=$EPOCHREALTIME
         "$guestaddr" assign "$xml" > /dev/null
         ga_times+=($(( $(now_us) - ${t0/./} )))
         t0=$EPOCHREALTIME
-        "$floor" "$xml" > /dev/null
+        "$floor" "$out" > /dev/null
         fl_times+=($(( $(now_us) - ${t0/./} )))
     done
     ga=$(median "${ga_times[@]}")
     fl=$(median "${fl_times[@]}")
 }
 
-runs_for() { if [ "$1" -le 1000 ]; then echo 15; elif [ "$1" -le 10000 ]; then echo 11; else echo 5; fi; }
+runs_for() { if [ -n "${RUNS:-}" ]; then echo "$RUNS"; elif [ "$1" -le 1000 ]; then echo 15; elif [ "$1" -le 10000 ]; then echo 11; else echo 5; fi; }
 
 # One libvirt round: define under a fresh name, dump; the undefine is not timed.
 libvirt_define_dump() {
@@ -110,7 +116,7 @@ for machine in "${machines[@]}"; do
         "$make_guest" "$n" "$machine" "$shape" > "$xml"
         runs=$(runs_for "$n")
         "$guestaddr" assign "$xml" > "$work/guestaddr-out.xml"
-        time_pair "$runs" "$xml"
+        time_pair "$runs" "$xml" "$work/guestaddr-out.xml"
         lv="-"; same="-"
         if [ "$n" -le "$libvirt_max" ]; then
             lv=$(libvirt_ms "$(( runs < 5 ? runs : 5 ))" "$xml")

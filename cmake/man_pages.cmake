@@ -31,23 +31,39 @@ foreach(name IN LISTS names)
 endforeach()
 file(WRITE ${OUT}/see-also.h2m "[SEE ALSO]\n${see_also}.BR guestaddr (1)\n")
 
-# The README's examples: "guestaddr [SUBCOMMAND] ARGS  # what it does" in a
-# ```sh block. A semicolon would split CMake's list of lines: it is kept out
-# of the way meanwhile.
+# The README's examples: each command line of a ```sh block, "guestaddr
+# [SUBCOMMAND] ARGS  # what it does" (or build/guestaddr, as the README runs
+# the built command), told by its own comment or else by the comment line
+# just above it; each command once. A line continued on the next is left
+# out. A semicolon would split CMake's list of lines: it is kept out of the
+# way meanwhile.
 file(READ ${README} readme)
 string(REPLACE ";" "<semicolon>" readme "${readme}")
 string(REPLACE "\n" ";" readme_lines "${readme}")
 set(in_sh FALSE)
+set(above "")
+set(seen "")
 set(examples_ "")
 foreach(line IN LISTS readme_lines)
   if(line MATCHES "^```sh")
     set(in_sh TRUE)
   elseif(line MATCHES "^```")
     set(in_sh FALSE)
-  elseif(in_sh AND line MATCHES "^(guestaddr( ([a-z][a-z-]*))?[^#]*[^ #])( +# *(.*))?$")
-    set(command "${CMAKE_MATCH_1}")
-    set(sub "${CMAKE_MATCH_3}")
-    set(comment "${CMAKE_MATCH_5}")
+  elseif(NOT in_sh)
+  elseif(line MATCHES "^# *(.*)$")
+    set(above "${CMAKE_MATCH_1}")
+  elseif(line MATCHES "^(build/)?(guestaddr( ([a-z][a-z-]*))?[^#]*[^ #\\])( +# *(.*))?$")
+    set(command "${CMAKE_MATCH_2}")
+    set(sub "${CMAKE_MATCH_4}")
+    set(comment "${CMAKE_MATCH_6}")
+    if(NOT comment)
+      set(comment "${above}")
+    endif()
+    set(above "")
+    if(command IN_LIST seen)
+      continue()
+    endif()
+    list(APPEND seen "${command}")
     # roff: a backslash is \\e, a minus sign \\-, and no line may start with a dot.
     foreach(text command comment)
       string(REPLACE "\\" "\\e" ${text} "${${text}}")
@@ -63,6 +79,8 @@ foreach(line IN LISTS readme_lines)
     if(sub IN_LIST names)
       string(APPEND examples_${sub} "${entry}")
     endif()
+  else()
+    set(above "")
   endif()
 endforeach()
 # The help2man option that includes `text` as EXAMPLES, in `option`; none
