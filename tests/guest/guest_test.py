@@ -139,6 +139,7 @@ class View:
         self.lines = lines
         self.pci = {}   # location -> (address, what): PCI chains, CCW and VIO devices
         self.nics = {}  # mac -> address
+        self.names = {}  # mac -> {"kernel": eth0, "acpi_index", "onboard", "slot", "path", "name"} (udev's net_id)
         self.disks = {}  # address -> names
         for line in lines:
             kind, *rest = line.split()
@@ -152,6 +153,8 @@ class View:
                 self.pci[f"vio {rest[0]}" if fields["name"] != "nvram" else "vio nvram"] = (rest[0], fields["name"])
             elif kind == "nic":
                 self.nics[rest[1]] = device_address(fields)
+                self.names[rest[1]] = {"kernel": rest[0],
+                                       **{k: v for k, v in fields.items() if k not in ("pci", "ccw", "vio")}}
             elif kind == "disk":
                 self.disks.setdefault(device_address(fields), []).append(rest[0])
 
@@ -351,6 +354,11 @@ class GuestTest(unittest.TestCase):
         self.dir = tempfile.TemporaryDirectory()
         self.addCleanup(self.dir.cleanup)
 
+    def require(self, arch):
+        emulator = ARCHES[arch][0]
+        if not os.access(emulator, os.X_OK):
+            self.skipTest(f"{emulator} is not installed")
+
     def path(self, name, text=None):
         p = os.path.join(self.dir.name, name)
         if text is not None:
@@ -362,6 +370,21 @@ class GuestTest(unittest.TestCase):
         guest = Guest(definition, self.dir.name, name, extra)
         self.addCleanup(guest.stop)
         return guest
+
+    def migrate(self, guest, definition):
+        """Migrates the running guest to a QEMU started from the definition; returns the destination, running."""
+        incoming = self.path("migrate.sock")
+        destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"])
+        guest.qmp.cmd("migrate", uri=f"unix:{incoming}")
+        deadline = time.time() + 120
+        while (status := guest.qmp.cmd("query-migrate").get("status")) not in ("completed", "failed", "cancelled"):
+            self.assertLess(time.time(), deadline, "the migration did not finish")
+            time.sleep(0.2)
+        with open(destination.log.name) as log:
+            self.assertEqual(status, "completed", log.read())
+        destination.qmp.cmd("cont")
+        guest.stop()
+        return destination
 
     def assert_sees_definition(self, view, definition, context):
         """Every device the definition places is where it says, and the
@@ -380,8 +403,7 @@ class GuestTest(unittest.TestCase):
 
 class CorpusGuests(GuestTest):
     def test_every_placed_device_is_where_the_definition_says(self):
-        if not os.access(ARCHES["x86_64"][0], os.X_OK):
-            self.skipTest(f"{ARCHES['x86_64'][0]} is not installed")
+        self.require("x86_64")
         for case in SAMPLE:
             # The corpus is in the repository: a missing case is a failure.
             source = os.path.join(CONFORMANCE, case, "input.xml")
@@ -439,7 +461,7 @@ class LiveSteps(GuestTest):
                 self.assertEqual(guest.console.view().lines, view.lines, f"attach {name}: the guest's view changed")
                 r = guestaddr("verify", definition, "--qmp", guest.tool_socket, check=False)
                 self.assertEqual(r.returncode, 0, f"attach {name}: {r.stderr}")
-            self.migrate(guest, definition, view)
+            self.assert_migration_keeps(guest, definition, view)
             return
 
         guestaddr("attach", definition, self.path("nic.xml", NIC), "--in-place", "--qmp", guest.tool_socket,
@@ -463,21 +485,12 @@ class LiveSteps(GuestTest):
             after_reset = guest.console.view()
             self.assertEqual(sorted(after_reset.lines), sorted(view.lines), "the guest's view changed over a reboot")
 
-        self.migrate(guest, definition, view)
+        self.assert_migration_keeps(guest, definition, view)
 
-    def migrate(self, guest, definition, view):
-        """Migrate the running guest to a QEMU started from the definition
-        on disk: the guest's view there is `view`."""
-        incoming = self.path("migrate.sock")
-        destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"])
-        guest.qmp.cmd("migrate", uri=f"unix:{incoming}")
-        deadline = time.time() + 120
-        while (status := guest.qmp.cmd("query-migrate").get("status")) not in ("completed", "failed", "cancelled"):
-            self.assertLess(time.time(), deadline, "the migration did not finish")
-            time.sleep(0.2)
-        with open(destination.log.name) as log:
-            self.assertEqual(status, "completed", log.read())
-        destination.qmp.cmd("cont")
+    def assert_migration_keeps(self, guest, definition, view):
+        """Migrates the running guest to a QEMU started from the definition
+        on disk: the guest's view there is `view`, QEMU's the definition's."""
+        destination = self.migrate(guest, definition)
         migrated = destination.console.view()
         self.assertEqual(sorted(migrated.lines), sorted(view.lines), "the guest's view changed over the migration")
         r = guestaddr("verify", definition, "--qmp", destination.tool_socket, check=False)
@@ -486,8 +499,7 @@ class LiveSteps(GuestTest):
 
 class LiveGuests(LiveSteps):
     def definition(self, machine, acpi=True, spare_ports=8):
-        if not os.access(ARCHES["x86_64"][0], os.X_OK):
-            self.skipTest(f"{ARCHES['x86_64'][0]} is not installed")
+        self.require("x86_64")
         controllers = "".join(f"<controller type='pci' index='{i}' model='pcie-root-port'/>"
                               for i in range(1, spare_ports + 1)) if machine == "q35" else ""
         source = self.path(f"{machine}-in.xml", GUEST.format(
@@ -548,6 +560,104 @@ class LiveGuests(LiveSteps):
         self.assertEqual(guest.console.view().lines, view.lines)
 
 
+NAMED = """<domain type='qemu'><name>names</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>
+<os><type arch='x86_64' machine='q35'>hvm</type></os><features><acpi/></features>
+<devices>
+  <interface type='network'><mac address='52:54:00:00:01:01'/><source network='default'/><model type='virtio'/></interface>
+  <interface type='network'><mac address='52:54:00:00:01:02'/><source network='default'/><model type='virtio'/></interface>
+  <interface type='network'><mac address='52:54:00:00:01:03'/><source network='default'/><model type='virtio'/></interface>
+  <serial type='pty'><target port='0'/></serial>
+</devices></domain>"""
+
+
+def nic(mac, model="virtio"):
+    return f"<interface type='network'><mac address='{mac}'/><source network='default'/><model type='{model}'/></interface>"
+
+
+def acpi_indexes(definition):
+    """Each NIC's ACPI index in the definition, by MAC."""
+    return {i.find("mac").get("address"): i.find("acpi").get("index")
+            for i in ET.parse(definition).getroot().iterfind("devices/interface")}
+
+
+class NicNames(GuestTest):
+    """The names systemd-udevd gives the guest's NICs (its net_id builtin, run
+    in the guest), over live attach and detach of other NICs, a reboot, and a
+    cold change of the topology followed by a restart, on a q35 guest
+    addressed with --stable-nic-names. With the policy each NIC is enoN, N
+    its ACPI index. Without it udev falls back to the slot name (ensN) or the
+    path name (enpXsY): the policy changes nothing else in the definition
+    (the ACPI index is all it adds, after every address is chosen), so the
+    guest's slot and path names in the same views are the names the NICs
+    would have without it."""
+
+    def names_by_step(self):
+        self.require("x86_64")
+        source = self.path("names-in.xml", NAMED)
+        definition = self.path("names.xml")
+        guestaddr("assign", *RULES_7_2, source, "--stable-nic-names", "--keep-free-hotplug", "2", "-o", definition)
+        steps = []  # (step, view)
+
+        guest = self.start(definition, "names")
+        steps.append(("boot", guest.boot()))
+        guestaddr("attach", definition, self.path("nic4.xml", nic("52:54:00:00:01:04")), "--in-place", "--qmp",
+                  guest.tool_socket, "--stub-backends")
+        steps.append(("live attach of another NIC",
+                      guest.console.view_until(lambda v: "52:54:00:00:01:04" in v.nics)))
+        indexes = acpi_indexes(definition)
+        guestaddr("detach", definition, self.path("nic1.xml", nic("52:54:00:00:01:01")), "--in-place", "--qmp",
+                  guest.tool_socket, "--stub-backends", "--timeout", "30")
+        steps.append(("live detach of another NIC",
+                      guest.console.view_until(lambda v: "52:54:00:00:01:01" not in v.nics)))
+        guest.qmp.cmd("system_reset")
+        guest.console.wait_for_boot()
+        steps.append(("reboot", guest.console.view()))
+        guest = self.migrate(guest, definition)
+        steps.append(("migration", guest.console.view()))
+        guest.stop()
+
+        # A cold change: a conventional PCI device (an i6300esb watchdog)
+        # needs a pcie-to-pci-bridge, which guestaddr adds; the guest is then
+        # started again from the definition.
+        guestaddr("attach", definition, self.path("watchdog.xml", "<watchdog model='i6300esb' action='reset'/>"),
+                  "--in-place")
+        guest = self.start(definition, "names-restarted")
+        steps.append(("cold attach of a conventional PCI device, and a restart", guest.boot()))
+        return indexes, steps
+
+    def test_q35_nics_keep_their_names_with_stable_nic_names(self):
+        index, steps = self.names_by_step()
+        report = "\n".join(f"{step}: " + ", ".join(f"{mac} {n['kernel']} name={n['name']} slot={n['slot']} path={n['path']}"
+                                                  for mac, n in sorted(view.names.items())) for step, view in steps)
+        print(report, file=sys.stderr)
+        seen = {}  # mac -> [(step, names)]
+        for step, view in steps:
+            for mac, names in view.names.items():
+                seen.setdefault(mac, []).append((step, names))
+        self.assertEqual(set(seen), set(index), report)
+        for mac, history in seen.items():
+            with self.subTest(nic=mac):
+                expected = f"eno{index[mac]}"
+                for step, names in history:
+                    self.assertEqual(names["name"], expected, f"{step}\n{report}")
+                    self.assertEqual(names["onboard"], expected, f"{step}\n{report}")
+                    self.assertEqual(names["acpi_index"], index[mac], f"{step}\n{report}")
+        # Without the policy the same NICs' names move, though guestaddr moved
+        # no address: the kernel's ethN follow probe order (they change at the
+        # reboot), and udev's fallback, the path name enpXsY, follows the bus
+        # number the firmware gives each port depth first at boot (the new
+        # pcie-to-pci-bridge takes the root port the detached NIC left, and
+        # every bus after it is numbered one higher).
+        def fallback(names):
+            return names["slot"] if names["slot"] != "-" else names["path"]
+        kept = [mac for mac in seen if mac in steps[-1][1].names and mac in steps[0][1].names]
+        self.assertTrue(kept, report)
+        moved = [mac for mac in kept if fallback(steps[0][1].names[mac]) != fallback(steps[-1][1].names[mac])]
+        self.assertEqual(moved, kept, f"the names udev would give without an ACPI index:\n{report}")
+        self.assertNotEqual({mac: steps[0][1].names[mac]["kernel"] for mac in kept},
+                            {mac: steps[-1][1].names[mac]["kernel"] for mac in kept}, report)
+
+
 # Room to hotplug into on the other architectures (a running guest gains no
 # controllers): spare root ports on aarch64 virt; on pSeries a second PHB
 # with a disk of the definition on it, seen as PCI domain 1.
@@ -567,9 +677,7 @@ class ArchGuests(LiveSteps):
     costs tens of seconds there)."""
 
     def arch_sequence(self, arch, guest_hotplug=True):
-        emulator, _ = ARCHES[arch]
-        if not os.access(emulator, os.X_OK):
-            self.skipTest(f"{emulator} is not installed")
+        self.require(arch)
         source = self.path(f"{arch}-in.xml", GUEST.format(
             arch=arch, machine=ARCH_MACHINES[arch], controllers=ARCH_CONTROLLERS[arch], features=""))
         definition = self.path(f"{arch}.xml")

@@ -178,6 +178,24 @@ class Live(unittest.TestCase):
         guestaddr("assign", source, "-o", assigned)
         return assigned
 
+    def test_intent_placements_where_the_definition_says(self):
+        """Placement by intent on QEMU 7.2: integrated endpoints on the root
+        bus, expander buses on the guest NUMA node their <node> says."""
+        cases = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance", "intent-cases")
+        for case, expander, node, integrated in (("q35-prefs", "pci.1", 1, "net0"), ("pc-numa", "pci.1", 1, None),
+                                                 ("pc-numa", "pci.2", 0, None)):
+            with self.subTest(case=case, expander=expander):
+                guest = self.start(os.path.join(cases, case, "output.xml"), case)
+                r = guestaddr("verify", os.path.join(cases, case, "output.xml"), "--qmp", guest.tool_socket, check=False)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(guest.qmp.cmd("qom-get", path=f"/machine/peripheral/{expander}", property="numa_node"), node)
+                if integrated:
+                    bus = guest.qmp.cmd("qom-get", path=f"/machine/peripheral/{integrated}", property="parent_bus")
+                    # The root bus: the host bridge's, not a port's.
+                    self.assertEqual(guest.qmp.cmd("qom-get", path=bus, property="type"), "PCIE")
+                    self.assertTrue(bus.endswith("/pcie.0"), bus)
+                guest.stop()
+
     def test_corpus_guests_start_where_the_definition_says(self):
         if not os.path.isdir(CONFORMANCE):
             self.skipTest("no conformance corpus")
