@@ -9,10 +9,12 @@ Guests are started paused (-S, TCG, no guest OS) from `guestaddr argv
   numbers, spapr-vio registers, PHB indexes, zPCI ids, virtio-mmio buses);
 - live attach and detach over QMP on each hotpluggable bus (virtio-pci on
   aarch64 root ports, PCI on pSeries PHBs, virtio-ccw on s390x with the device
-  number libvirt would choose), then a migration to a QEMU started from the
-  persisted definition; nothing already there moves;
+  number libvirt would choose; everywhere a USB tablet on the xHCI, a SCSI
+  disk on virtio-scsi and a virtio-serial port), then a migration to a QEMU
+  started from the persisted definition; nothing already there moves;
 - what QEMU 7.2 cannot hotplug (virtio-mmio, spapr-vio, aarch64's pcie.0) is
-  refused with the reason, QEMU and the definition untouched.
+  refused with the reason, QEMU and the definition untouched; s390x has no
+  USB in QEMU 7.2, and a USB device there is refused for want of a controller.
 
 A paused QEMU with no guest completes an unplug at once on all three (native
 PCIe with the slot never powered by a guest, pSeries before the guest's
@@ -51,12 +53,16 @@ SAMPLE_STEP = 2
 MACHINES = {"aarch64": "virt", "armv7l": "virt", "ppc64": "pseries", "s390x": "s390-ccw-virtio", "riscv64": "virt"}
 # Room to hotplug into: spare root ports and a pcie-to-pci-bridge on
 # aarch64 (a running guest cannot gain controllers); PHB 0 and a second PHB
-# on pSeries; the channel subsystem on s390x needs nothing.
+# on pSeries; the channel subsystem on s390x needs nothing. A USB controller
+# for USB devices (not on s390x: QEMU 7.2 has no USB there) and a virtio-scsi
+# one for SCSI disks; the guest agent's channel brings a virtio-serial one.
+SCSI = "<controller type='scsi' model='virtio-scsi'/>"
+BUSES = "<controller type='usb' model='qemu-xhci'/>" + SCSI
 CONTROLLERS = {
-    "aarch64": "".join(f"<controller type='pci' index='{i}' model='pcie-root-port'/>" for i in range(1, 9))
-    + "<controller type='pci' index='9' model='pcie-to-pci-bridge'/>",
-    "ppc64": "<controller type='pci' index='1' model='pci-root'><target index='1'/></controller>",
-    "s390x": "",
+    "aarch64": "".join(f"<controller type='pci' index='{i}' model='pcie-root-port'/>" for i in range(1, 12))
+    + "<controller type='pci' index='12' model='pcie-to-pci-bridge'/>" + BUSES,
+    "ppc64": "<controller type='pci' index='1' model='pci-root'><target index='1'/></controller>" + BUSES,
+    "s390x": SCSI,
 }
 GUEST = """<domain type='qemu'><name>live-{arch}</name><memory unit='MiB'>512</memory><vcpu>1</vcpu>
 <os><type arch='{arch}' machine='{machine}'>hvm</type></os>
@@ -66,6 +72,16 @@ GUEST = """<domain type='qemu'><name>live-{arch}</name><memory unit='MiB'>512</m
 {controllers}
   <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
 </devices></domain>"""
+
+# What every arch hot-plugs beside its own: a USB tablet (a port of the
+# xHCI), a SCSI disk (a unit of the virtio-scsi controller), a virtio-serial
+# port (a port number of the controller).
+ON_EVERY_ARCH = [
+    ("tablet-d", "<input type='tablet' bus='usb'/>", "usb-tablet"),
+    ("scsi-e", "<disk type='file' device='disk'><source file='/images/s.qcow2'/><target dev='sdb' bus='scsi'/></disk>",
+     "scsi-hd"),
+    ("port-f", "<channel type='unix'><target type='virtio' name='org.example.port.1'/></channel>", "org.example.port.1"),
+]
 
 # What each arch hot-plugs: name, device XML, and a string of its -device line.
 PLUGGABLE = {
@@ -105,6 +121,8 @@ REFUSED = {
 }
 
 
+for arch, devices in PLUGGABLE.items():
+    devices.extend(d for d in ON_EVERY_ARCH if arch != "s390x" or d[2] != "usb-tablet")
 # armv7l virt is aarch64 virt to libvirt and QEMU alike; riscv64 virt is
 # the same PCI Express and virtio-mmio layout.
 for table in (CONTROLLERS, PLUGGABLE, REFUSED):
@@ -393,6 +411,22 @@ class ArchLive(unittest.TestCase):
         self.assertIn("interface 52:54:00:cc:00:01", r.stderr)
         self.assertEqual(open(definition).read(), before)
         self.assertEqual(doc["differences"], [])
+
+    def test_s390x_usb_device_is_refused_for_want_of_a_usb_controller(self):
+        if ARCH != "s390x":
+            self.skipTest("only s390x has no USB in QEMU 7.2")
+        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
+        definition = self.path("guest.xml")
+        guestaddr("assign", source, "-o", definition)
+        guest = self.start(definition, "guest")
+        ids, before = guest.device_ids(), open(definition).read()
+        tablet = self.path("tablet.xml", "<input type='tablet' bus='usb'/>")
+        for live in ((), ("--qmp", guest.tool_socket, "--stub-backends")):
+            r = guestaddr("attach", definition, tablet, "--in-place", *live, check=False)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("no USB controller", r.stderr)
+            self.assertEqual(open(definition).read(), before)
+        self.assertEqual(guest.device_ids(), ids)
 
     def test_what_qemu_does_not_hotplug_is_refused_and_nothing_changes(self):
         if not REFUSED[ARCH]:
