@@ -256,10 +256,15 @@ PciAddress PciAddressSet::grow_for_node(ConnectFlags flags, unsigned numa, const
         buses_[index].grown_for = PciGrowth{who, flags, false, numa};
         return PciAddress{0, index, rule.min_slot, 0};
     };
+    // Below a pxb a device plugs in directly, unless it must hot-plug, which
+    // a pxb's bus does not: then into a pci-bridge below the pxb.
+    const ControllerRule* downstream = below_pcie_expander ? &port
+                                       : flags.has(Connect::Hotpluggable) ? controller_rule("pci-bridge")
+                                                                           : nullptr;
     // The expander goes first: a controller's index is above its bus's.
-    if (!below_pcie_expander) return add(*expander_growth_);
-    if (!node_has_room(port.plugs_as, numa)) add(*expander_growth_);
-    return add(port);
+    if (downstream == nullptr) return add(*expander_growth_);
+    if (!node_has_room(downstream->plugs_as, numa)) add(*expander_growth_);
+    return add(*downstream);
 }
 
 void PciAddressSet::add_capacity(ConnectFlags flags, const model::DeviceLabel& who) {

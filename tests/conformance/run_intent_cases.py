@@ -137,18 +137,32 @@ def check_error(guestaddr, definition, args, words):
         assert w in r.stderr, "%r not in %r" % (w, r.stderr)
 
 
-def property_sequence(guestaddr, seed, steps=40):
+PCIE_PREFERENCES = ["", "hotplug=no", "bus=pci", "bus=pcie", "numa=0", "numa=1", "hotplug=yes", "hotplug=yes,numa=1"]
+PCI_PREFERENCES = ["", "bus=pci", "numa=0", "numa=1", "hotplug=yes", "hotplug=yes,numa=0"]
+
+# (machine, arch, rules, seed): each machine family under both rule tables.
+SEQUENCES = [
+    ("q35", "x86_64", ["--libvirt", "9.0", "--qemu", "7.2"], 1),
+    ("q35", "x86_64", ["--libvirt", "11.3", "--qemu", "10.0"], 2),
+    ("pc", "x86_64", ["--libvirt", "9.0", "--qemu", "7.2"], 3),
+    ("pc", "x86_64", ["--libvirt", "11.3", "--qemu", "10.0"], 4),
+    ("virt", "aarch64", ["--libvirt", "9.0", "--qemu", "7.2"], 5),
+    ("virt", "aarch64", ["--libvirt", "11.3", "--qemu", "10.0"], 6),
+]
+
+
+def property_sequence(guestaddr, machine, arch, rules, seed, steps=60):
     """Random cold attach/detach with random preferences under a capacity
     policy: nothing moves, every preference and the policy hold after each step."""
     import random
     rng = random.Random(seed)
-    prefs = ["", "hotplug=no", "bus=pci", "bus=pcie", "numa=0", "numa=1", "hotplug=yes", "hotplug=yes,numa=1"]
+    prefs = PCI_PREFERENCES if machine == "pc" else PCIE_PREFERENCES
     with tempfile.TemporaryDirectory() as tmp:
         guest = os.path.join(tmp, "guest.xml")
         with open(guest, "w") as f:
-            f.write(domain("q35", nic("numa='1'")).replace("<guestaddr:prefer",
+            f.write(domain(machine, nic("numa='1'"), arch=arch, acpi=arch == "x86_64").replace("<guestaddr:prefer",
                     "<guestaddr:prefer xmlns:guestaddr='https://guestaddr.dev/xmlns/domain/1'"))
-        r = run(guestaddr, ["assign", guest, "--keep-free-hotplug", "2", "-o", guest], tmp)
+        r = run(guestaddr, ["assign", *rules, guest, "--keep-free-hotplug", "2", "-o", guest], tmp)
         assert r.returncode == 0, r.stderr
         attached = []
         for step in range(steps):
@@ -181,7 +195,9 @@ def main():
     passed = failed = 0
     tests = [(c, lambda c=c: check_case(guestaddr, os.path.join(CASES, c))) for c in sorted(os.listdir(CASES))]
     tests += [("error." + n, lambda d=d, a=a, w=w: check_error(guestaddr, d, a, w)) for n, d, a, w in ERRORS]
-    tests += [("property.seed%d" % seed, lambda seed=seed: property_sequence(guestaddr, seed)) for seed in (1, 2)]
+    tests += [("property.%s-%s-libvirt-%s" % (machine, arch, rules[1]),
+               lambda args=(machine, arch, rules, seed): property_sequence(guestaddr, *args))
+              for machine, arch, rules, seed in SEQUENCES]
     for name, test in tests:
         try:
             test()
