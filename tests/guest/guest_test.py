@@ -270,8 +270,11 @@ class Guest:
             raise AssertionError(f"QEMU did not start: {open(self.log.name).read()}")
 
     def boot(self):
+        started = time.time()
         self.qmp.cmd("cont")
         self.console.wait_for_boot()
+        # What each architecture's boot costs the suite (CI has a time budget).
+        print(f"{self.name}: boot to the first view in {time.time() - started:.1f} s", file=sys.stderr)
         return self.console.view()
 
     def stop(self):
