@@ -23,14 +23,15 @@ IMAGE_DIR: build-guest.sh's output for the architecture of the tests run).
 import json
 import os
 import re
-import shlex
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from qemu_support import Qmp, TempDirTest, connect, migration_status, qmp_sockets, runner, stub_argv  # noqa: E402
 
 GUESTADDR, CONFORMANCE, IMAGE = sys.argv[1:4]
 del sys.argv[1:4]
@@ -71,58 +72,8 @@ SERIAL_DRIVERS = {"isa-serial", "spapr-vty", "sclpconsole"}
 # The guests run on the host's QEMU 7.2: they are addressed under libvirt
 # 9.0 + QEMU 7.2 (the stamp then holds every later command to it).
 RULES_7_2 = ("--libvirt", "9.0", "--qemu", "7.2")
-
-
-def guestaddr(*args, check=True):
-    r = subprocess.run([GUESTADDR, *args], capture_output=True, text=True, timeout=120)
-    if check and r.returncode != 0:
-        raise AssertionError(f"guestaddr {' '.join(args)} failed ({r.returncode}): {r.stderr}")
-    return r
-
-
-def connect(path, timeout=20):
-    deadline = time.time() + timeout
-    while True:
-        s = socket.socket(socket.AF_UNIX)
-        try:
-            s.connect(path)
-            return s
-        except OSError:
-            s.close()
-            if time.time() > deadline:
-                raise
-            time.sleep(0.05)
-
-
-class Qmp:
-    def __init__(self, path):
-        self.sock = connect(path)
-        self.file = self.sock.makefile("rw")
-        self.events = []
-        self.read()
-        self.cmd("qmp_capabilities")
-
-    def read(self):
-        while True:
-            line = self.file.readline()
-            if not line:
-                raise EOFError("QEMU closed the monitor")
-            message = json.loads(line)
-            if "event" not in message:
-                return message
-            self.events.append(message)
-
-    def close(self):
-        self.file.close()
-        self.sock.close()
-
-    def cmd(self, command, **arguments):
-        self.file.write(json.dumps({"execute": command, "arguments": arguments}) + "\n")
-        self.file.flush()
-        reply = self.read()
-        if "error" in reply:
-            raise RuntimeError(f"{command}: {reply['error']['desc']}")
-        return reply["return"]
+# Not pinned: every command after `assign` is held to the stamp it wrote.
+guestaddr = runner(GUESTADDR, pin=False)
 
 
 def device_address(fields):
@@ -236,8 +187,7 @@ def first_serial(args):
 def command_line(definition, console_socket):
     """`argv --stub-backends` with the console on a socket, the test guest's
     kernel, and QMP monitors for guestaddr and for the test."""
-    lines = guestaddr("argv", definition, "--stub-backends").stdout.splitlines()
-    args = [shlex.split(line) for line in lines[1:]]
+    emulator, args = stub_argv(guestaddr, definition)
     serial0 = first_serial(args)
     socket_chardev = f"socket,path={console_socket},server=on,wait=off"
     if serial0:
@@ -247,24 +197,23 @@ def command_line(definition, console_socket):
     else:
         args.append(["-chardev", f"{socket_chardev},id=guestview", "-serial", "chardev:guestview"])
     flat = [word for a in args for word in a]
-    console = next(c for emulator, c in ARCHES.values() if emulator == lines[0])
-    return lines[0], flat + ["-kernel", os.path.join(IMAGE, "vmlinuz"), "-initrd", os.path.join(IMAGE, "initrd.img"),
+    console = next(c for path, c in ARCHES.values() if path == emulator)
+    return emulator, flat + ["-kernel", os.path.join(IMAGE, "vmlinuz"), "-initrd", os.path.join(IMAGE, "initrd.img"),
                              "-append", f"console={console} quiet panic=-1"]
 
 
 class Guest:
     def __init__(self, definition, workdir, name, extra=()):
         self.dir, self.name = workdir, name
-        sock = lambda what: os.path.join(workdir, f"{name}-{what}.sock")
-        self.tool_socket = sock("tool")
-        qemu, args = command_line(definition, sock("console"))
-        args += ["-qmp", f"unix:{self.tool_socket},server=on,wait=off",
-                 "-qmp", f"unix:{sock('test')},server=on,wait=off", *extra]
+        self.tool_socket, test_socket, monitors = qmp_sockets(workdir, name)
+        console_socket = os.path.join(workdir, f"{name}-console.sock")
+        qemu, args = command_line(definition, console_socket)
+        args += monitors + list(extra)
         self.log = open(os.path.join(workdir, f"{name}.log"), "w")
         self.process = subprocess.Popen([qemu, *args], stdout=self.log, stderr=subprocess.STDOUT)
         try:
-            self.qmp = Qmp(sock("test"))
-            self.console = Console(sock("console"))
+            self.qmp = Qmp(test_socket)
+            self.console = Console(console_socket)
         except (OSError, EOFError):
             self.stop()
             raise AssertionError(f"QEMU did not start: {open(self.log.name).read()}")
@@ -352,22 +301,11 @@ def expander_bridges(definition):
             for c in root.iterfind("devices/controller[@model='pci-expander-bus']")}
 
 
-class GuestTest(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.TemporaryDirectory()
-        self.addCleanup(self.dir.cleanup)
-
+class GuestTest(TempDirTest):
     def require(self, arch):
         emulator = ARCHES[arch][0]
         if not os.access(emulator, os.X_OK):
             self.skipTest(f"{emulator} is not installed")
-
-    def path(self, name, text=None):
-        p = os.path.join(self.dir.name, name)
-        if text is not None:
-            with open(p, "w") as f:
-                f.write(text)
-        return p
 
     def start(self, definition, name, extra=()):
         guest = Guest(definition, self.dir.name, name, extra)
@@ -379,10 +317,7 @@ class GuestTest(unittest.TestCase):
         incoming = self.path("migrate.sock")
         destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"])
         guest.qmp.cmd("migrate", uri=f"unix:{incoming}")
-        deadline = time.time() + 120
-        while (status := guest.qmp.cmd("query-migrate").get("status")) not in ("completed", "failed", "cancelled"):
-            self.assertLess(time.time(), deadline, "the migration did not finish")
-            time.sleep(0.2)
+        status = migration_status(guest.qmp, 120)
         with open(destination.log.name) as log:
             self.assertEqual(status, "completed", log.read())
         destination.qmp.cmd("cont")

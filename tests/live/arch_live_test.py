@@ -27,17 +27,15 @@ without the emulator.
 import json
 import os
 import shlex
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 import unittest
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import domain_compare  # noqa: E402
-from rules_pin import pinned  # noqa: E402
+from qemu_support import Qmp, TempDirTest, migration_status, qmp_sockets, runner, stub_argv  # noqa: E402
 
 GUESTADDR = sys.argv.pop(1) if len(sys.argv) > 1 else "guestaddr"
 CONFORMANCE = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "corpora", "conformance")
@@ -131,62 +129,14 @@ for table in (CONTROLLERS, PLUGGABLE, REFUSED):
 PROJECT_CASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance", "cases")
 
 
-def guestaddr(*args, check=True):
-    r = subprocess.run([GUESTADDR, *pinned(args)], capture_output=True, text=True, timeout=120)
-    if check and r.returncode != 0:
-        raise AssertionError(f"guestaddr {' '.join(args)} failed ({r.returncode}): {r.stderr}")
-    return r
-
-
-class Qmp:
-    def __init__(self, path, process, timeout=20):
-        deadline = time.time() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                if process.poll() is not None or time.time() > deadline:
-                    raise EOFError("QEMU did not start")
-                time.sleep(0.05)
-        self.file = self.sock.makefile("rw")
-        try:
-            self.read()
-            self.cmd("qmp_capabilities")
-        except OSError as e:  # QEMU listened, then refused the command line and quit
-            raise EOFError(str(e))
-
-    def read(self):
-        while True:
-            line = self.file.readline()
-            if not line:
-                raise EOFError("QEMU closed the monitor")
-            message = json.loads(line)
-            if "event" not in message:
-                return message
-
-    def cmd(self, command, **arguments):
-        request = {"execute": command}
-        if arguments:
-            request["arguments"] = arguments
-        self.file.write(json.dumps(request) + "\n")
-        self.file.flush()
-        reply = self.read()
-        if "error" in reply:
-            raise RuntimeError(f"{command}: {reply['error']}")
-        return reply["return"]
+guestaddr = runner(GUESTADDR)
 
 
 class Guest:
     def __init__(self, definition, workdir, name, extra=()):
-        argv_lines = guestaddr("argv", definition, "--stub-backends").stdout.splitlines()
-        self.emulator = argv_lines[0]
-        args = [a for line in argv_lines[1:] for a in shlex.split(line)]
-        self.tool_socket = os.path.join(workdir, f"{name}-tool.sock")
-        self.test_socket = os.path.join(workdir, f"{name}-test.sock")
-        args += ["-qmp", f"unix:{self.tool_socket},server=on,wait=off",
-                 "-qmp", f"unix:{self.test_socket},server=on,wait=off", *extra]
+        self.emulator, options = stub_argv(guestaddr, definition)
+        self.tool_socket, self.test_socket, monitors = qmp_sockets(workdir, name)
+        args = [a for option in options for a in option] + monitors + list(extra)
         self.log_path = os.path.join(workdir, f"{name}.log")
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen([self.emulator, *args], stdout=self.log, stderr=subprocess.STDOUT)
@@ -272,18 +222,7 @@ def addresses_differ(before, after):
 
 
 @unittest.skipUnless(os.access(QEMU, os.X_OK), f"{QEMU} is not installed")
-class ArchLive(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.TemporaryDirectory()
-        self.addCleanup(self.dir.cleanup)
-
-    def path(self, name, text=None):
-        p = os.path.join(self.dir.name, name)
-        if text is not None:
-            with open(p, "w") as f:
-                f.write(text)
-        return p
-
+class ArchLive(TempDirTest):
     def start(self, definition, name, extra=()):
         guest = Guest(definition, self.dir.name, name, extra)
         self.addCleanup(guest.stop)
@@ -355,14 +294,7 @@ class ArchLive(unittest.TestCase):
         incoming = os.path.join(self.dir.name, "migrate.sock")
         destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"])
         guest.qmp.cmd("migrate", uri=f"unix:{incoming}")
-        deadline = time.time() + 60
-        status = None
-        while time.time() < deadline:
-            status = guest.qmp.cmd("query-migrate").get("status")
-            if status in ("completed", "failed", "cancelled"):
-                break
-            time.sleep(0.2)
-        self.assertEqual(status, "completed", open(destination.log_path).read())
+        self.assertEqual(migration_status(guest.qmp, 60), "completed", open(destination.log_path).read())
         self.verify(definition, destination, "after migration")
 
     def test_verify_names_a_device_that_is_not_where_the_definition_says(self):
