@@ -228,6 +228,13 @@ class ArchLive(TempDirTest):
         self.addCleanup(guest.stop)
         return guest
 
+    def start_own_guest(self):
+        """The test's own guest of ARCH, assigned and started (paused): its definition and QEMU."""
+        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
+        definition = self.path("guest.xml")
+        guestaddr("assign", source, "-o", definition)
+        return definition, self.start(definition, "guest")
+
     def verify(self, definition, guest, what):
         r = guestaddr("verify", definition, "--qmp", guest.tool_socket, "--json", check=False)
         self.assertEqual(r.returncode, 0, f"{what}: {r.stdout} {r.stderr}")
@@ -263,10 +270,7 @@ class ArchLive(TempDirTest):
         self.assertGreaterEqual(started, min(5, len(sample)))
 
     def test_live_attach_detach_then_migrate_moves_nothing(self):
-        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
-        definition = self.path("guest.xml")
-        guestaddr("assign", source, "-o", definition)
-        guest = self.start(definition, "guest")
+        definition, guest = self.start_own_guest()
         self.verify(definition, guest, "at start")
         for step in range(2):
             for name, device, _ in PLUGGABLE[ARCH]:
@@ -298,10 +302,7 @@ class ArchLive(TempDirTest):
         self.verify(definition, destination, "after migration")
 
     def test_verify_names_a_device_that_is_not_where_the_definition_says(self):
-        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
-        definition = self.path("guest.xml")
-        guestaddr("assign", source, "-o", definition)
-        guest = self.start(definition, "guest")
+        definition, guest = self.start_own_guest()
         # The same definition with the first NIC one place further on.
         root = ET.parse(definition).getroot()
         address = root.find("devices/interface/address")
@@ -325,10 +326,7 @@ class ArchLive(TempDirTest):
     def test_s390x_zpci_hotplug_and_an_unplug_that_waits_for_the_guest(self):
         if ARCH != "s390x":
             self.skipTest("zPCI is s390x's")
-        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
-        definition = self.path("guest.xml")
-        guestaddr("assign", source, "-o", definition)
-        guest = self.start(definition, "guest")
+        definition, guest = self.start_own_guest()
         nic = self.path("zpci-nic.xml", "<interface type='network'><mac address='52:54:00:cc:00:01'/><source network='default'/>"
                                         "<model type='virtio'/><address type='pci'/></interface>")
         guestaddr("attach", definition, nic, "--in-place", "--qmp", guest.tool_socket, "--stub-backends")
@@ -347,10 +345,7 @@ class ArchLive(TempDirTest):
     def test_s390x_usb_device_is_refused_for_want_of_a_usb_controller(self):
         if ARCH != "s390x":
             self.skipTest("only s390x has no USB in QEMU 7.2")
-        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
-        definition = self.path("guest.xml")
-        guestaddr("assign", source, "-o", definition)
-        guest = self.start(definition, "guest")
+        definition, guest = self.start_own_guest()
         ids, before = guest.device_ids(), open(definition).read()
         tablet = self.path("tablet.xml", "<input type='tablet' bus='usb'/>")
         for live in ((), ("--qmp", guest.tool_socket, "--stub-backends")):
@@ -363,10 +358,7 @@ class ArchLive(TempDirTest):
     def test_what_qemu_does_not_hotplug_is_refused_and_nothing_changes(self):
         if not REFUSED[ARCH]:
             self.skipTest(f"QEMU 7.2 hot-plugs every bus guestaddr places on for {ARCH}")
-        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
-        definition = self.path("guest.xml")
-        guestaddr("assign", source, "-o", definition)
-        guest = self.start(definition, "guest")
+        definition, guest = self.start_own_guest()
         ids = guest.device_ids()
         for name, device, words in REFUSED[ARCH]:
             before = open(definition).read()
