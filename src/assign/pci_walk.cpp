@@ -189,11 +189,15 @@ void fill_controller_defaults(Domain& domain, std::size_t i) {
     if (c.extras().model_name.empty()) c.edit_extras().model_name = std::string(rule->qemu_device);
     const PciAddress* a = c.pci();
     if (c.model == "pci-bridge" && !c.extras().ctarget.chassis_nr) c.edit_extras().ctarget.chassis_nr = c.index;
-    if (a && (c.model == "pcie-root-port" || c.model == "pcie-switch-downstream-port")) {
+    if (c.model == "pcie-root-port" || c.model == "pcie-switch-downstream-port") {
         if (!c.extras().ctarget.chassis) c.edit_extras().ctarget.chassis = c.index;
         // A root port is numbered by its function on pcie-root, a
-        // downstream port by its slot on the upstream port.
-        if (!c.extras().ctarget.port) c.edit_extras().ctarget.port = c.model == "pcie-root-port" ? a->slot * 8 + a->function : a->slot;
+        // downstream port by its slot on the upstream port; a port given
+        // an address of another type (virtio-mmio) counts as slot 0
+        // function 0, as libvirt 9.0 and 11.3 number it.
+        const unsigned slot = a ? a->slot : 0;
+        const unsigned function = a ? a->function : 0;
+        if (!c.extras().ctarget.port) c.edit_extras().ctarget.port = c.model == "pcie-root-port" ? slot * 8 + function : slot;
     }
     if ((c.model == "pci-expander-bus" || c.model == "pcie-expander-bus") && !c.extras().ctarget.bus_nr)
         c.edit_extras().ctarget.bus_nr = new_expander_bus_nr(domain, i);

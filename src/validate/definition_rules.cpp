@@ -263,8 +263,9 @@ void check_single_instances(const Domain& domain, const MachineProfile& machine,
             report(errors, domain, i, ErrorKind::Unsupported, fmt::format("unknown watchdog model '{}'", w.model));
         else if (w.model == "itco" && machine.chipset != machine::Chipset::Q35)
             report(errors, domain, i, ErrorKind::Unsupported, "the itco watchdog is the q35 chipset's own");
-        else if (w.model == "ib700" && machine.rules().ib700_needs_i440fx && machine.chipset == machine::Chipset::Q35)
-            report(errors, domain, i, ErrorKind::Unsupported, "an ib700 watchdog cannot be used with this machine type (q35 has no ISA bus for it)");
+        else if (w.model == "ib700" && machine.rules().ib700_needs_i440fx && machine.chipset != machine::Chipset::I440fx)
+            report(errors, domain, i, ErrorKind::Unsupported,
+                   "an ib700 watchdog cannot be used with this machine type (it is an ISA card of the i440fx PC)");
     }
     std::set<std::string_view> panic_models;
     for (std::size_t i : domain.of_class(DeviceClass::Panic))

@@ -4,8 +4,12 @@
 import os
 import subprocess
 import sys
-import tempfile
 import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+# These tests claim libvirt 9.0's and QEMU 7.2's behaviour: they name them,
+# as guestaddr's default is the host's (else the newest built-in pair).
+from qemu_support import TempDirTest, pinned  # noqa: E402
 
 GUESTADDR = sys.argv.pop(1) if len(sys.argv) > 1 else "guestaddr"
 EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "web-server.xml")
@@ -35,32 +39,11 @@ S390X = """<domain type='kvm'><name>g</name><memory>1048576</memory>
 NIC = "<interface type='user'><mac address='52:54:00:00:00:02'/><model type='virtio'/></interface>"
 
 
-# These tests claim libvirt 9.0's and QEMU 7.2's behaviour: they name them,
-# as guestaddr's default is the host's (else the newest built-in pair).
-RULES_PIN = ["--libvirt", "9.0", "--qemu", "7.2"]
-
-
-def pinned(args):
-    args = list(args)
-    return [args[0], *RULES_PIN, *args[1:]] if args and args[0] in ("assign", "validate", "argv", "attach", "detach") else args
-
-
 def run(*args, stdin=None):
     return subprocess.run([GUESTADDR, *pinned(args)], input=stdin, capture_output=True, text=True)
 
 
-class Cli(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.TemporaryDirectory()
-        self.addCleanup(self.dir.cleanup)
-
-    def path(self, name, text=None):
-        p = os.path.join(self.dir.name, name)
-        if text is not None:
-            with open(p, "w") as f:
-                f.write(text)
-        return p
-
+class Cli(TempDirTest):
     def test_assign_prints_the_addressed_definition(self):
         r = run("assign", self.path("in.xml", GOOD))
         self.assertEqual(r.returncode, 0, r.stderr)

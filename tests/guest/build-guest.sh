@@ -2,13 +2,18 @@
 # Build the test guest: a Debian kernel and a busybox initramfs whose init
 # prints the guest's own view of its hardware (tests/guest/init).
 #
-# Usage: build-guest.sh OUTDIR [ARCH]   (ARCH: Debian's name, amd64 by default)
+# Usage: build-guest.sh OUTDIR [ARCH]   (ARCH: Debian's name, amd64 by
+# default; arm64, ppc64el and s390x for the other architectures)
 #
 # Everything comes from Debian packages fetched with `apt-get download` (no
-# install into the host): the cloud kernel (small, virtio and PCI hotplug
-# built in or as modules) and busybox-static. busybox's own depmod and cpio
-# build the module list and the archive, so the host needs only apt, dpkg and
-# readelf (binutils), which finds the libraries systemd's udevadm loads.
+# install into the host): the kernel (the cloud flavour where Debian has one:
+# small, virtio and PCI hotplug built in or as modules) and busybox-static.
+# The host's own busybox-static runs depmod and cpio, so the host needs only
+# apt, dpkg and readelf (binutils), which finds the libraries systemd's
+# udevadm loads (of any architecture). Another architecture's packages are
+# looked up in an apt state of this folder's own (OUTDIR/apt: the host's
+# sources, that architecture's lists), so neither the host's dpkg
+# architectures nor its lists change.
 # OUTDIR/vmlinuz and OUTDIR/initrd.img are kept while the package versions
 # and this folder's scripts are unchanged: a second run only checks versions.
 set -eu
@@ -16,46 +21,71 @@ set -eu
 out=${1:?usage: build-guest.sh OUTDIR [ARCH]}
 arch=${2:-amd64}
 here=$(cd "$(dirname "$0")" && pwd)
+host_arch=$(dpkg --print-architecture)
 
 # The modules the view needs; their dependencies come from modules.dep.
+# pSeries has its PCI hotplug driver (rpaphp) and VIO NIC driver as modules.
 modules="virtio_pci virtio_net virtio_blk virtio_scsi sd_mod virtio_console"
 # systemd's udevadm, whose net_id builtin gives each NIC the names
 # systemd-udevd would (onboard enoN from the ACPI index, slot, path), and
 # the packages of the libraries it loads (checked below: every library it
 # needs must be found among them).
 udev_pkgs="udev libc6 libacl1 libblkid1 libcap2 libkmod2 liblzma5 libssl3 libzstd1 libselinux1 libpcre2-8-0"
-
 kernel_meta=linux-image-cloud-$arch
-kernel_pkg=$(apt-cache depends "$kernel_meta:$arch" | awk '/Depends: linux-image-/ {print $2; exit}')
+case $arch in
+    ppc64el) kernel_meta=linux-image-powerpc64le; modules="$modules rpaphp ibmveth" ;;
+    s390x) kernel_meta=linux-image-s390x ;;
+esac
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+apt_options=
+if [ "$arch" != "$host_arch" ]; then
+    state=$out/apt
+    mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
+    apt_options="-o Dir::State::Lists=$state/lists -o Dir::Cache=$state/cache -o Dir::State::status=/dev/null
+        -o APT::Architecture=$host_arch -o APT::Architectures::=$host_arch -o APT::Architectures::=$arch"
+    # Lists older than a day are read again: the archive drops superseded kernels.
+    # shellcheck disable=SC2086
+    [ -n "$(find "$state/lists" -maxdepth 1 -name "*_binary-${arch}_Packages*" -mtime -1)" ] ||
+        apt-get -q $apt_options update >"$state/update.log" 2>&1 || { cat "$state/update.log" >&2; exit 1; }
+fi
+
+# shellcheck disable=SC2086
+kernel_pkg=$(apt-cache $apt_options depends "$kernel_meta:$arch" | awk '/Depends: linux-image-/ {print $2; exit}')
 kernel_pkg=${kernel_pkg%:*}
 [ -n "$kernel_pkg" ] || { echo "build-guest: apt knows no $kernel_meta (apt-get update?)" >&2; exit 1; }
-# One apt-cache call for both versions: each call reads the whole cache.
-versions=$(apt-cache policy "$kernel_pkg:$arch" "busybox-static:$arch" $(for p in $udev_pkgs; do echo "$p:$arch"; done) | awk '/^[^ ]/ {p=$1} /Candidate:/ {printf "%s=%s ", p, $2}')
+# The guest's busybox, and the host's to run depmod and cpio.
+packages="$kernel_pkg:$arch busybox-static:$arch $(for p in $udev_pkgs; do echo "$p:$arch"; done)"
+[ "$arch" = "$host_arch" ] || packages="$packages busybox-static:$host_arch"
+# One apt-cache call for every version: each call reads the whole cache.
+# shellcheck disable=SC2086
+versions=$(apt-cache $apt_options policy $packages | awk '/^[^ ]/ {p=$1} /Candidate:/ {printf "%s=%s ", p, $2}')
 stamp="${versions}scripts=$(cat "$here/init" "$0" | cksum | cut -d' ' -f1)"
 
 if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$stamp" ] && [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.img" ]; then
     exit 0
 fi
 
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
 work=$(mktemp -d "$out/.build-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 # apt-get download writes as _apt where it can; a root-owned folder is fine.
-apt-get download -q "$kernel_pkg:$arch" "busybox-static:$arch" $(for p in $udev_pkgs; do echo "$p:$arch"; done) >download.log 2>&1 ||
+# shellcheck disable=SC2086
+apt-get $apt_options download -q $packages >download.log 2>&1 ||
     { cat download.log >&2; exit 1; }
 dpkg -x "$kernel_pkg"_*.deb kernel
-dpkg -x busybox-static_*.deb busybox
-for p in $udev_pkgs; do dpkg -x "$p"_*.deb udev; done
-busybox=$work/busybox/bin/busybox
+dpkg -x busybox-static_*_"$arch".deb busybox
+dpkg -x busybox-static_*_"$host_arch".deb tools
+for p in $udev_pkgs; do dpkg -x "$p"_*_"$arch".deb udev; done
+busybox=$work/tools/bin/busybox
 release=$(ls kernel/lib/modules)
 moddir=kernel/lib/modules/$release
 "$busybox" depmod -b "$work/kernel" "$release"
 
 root=$work/root
 mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/lib/modules"
-cp "$busybox" "$root/bin/busybox"
+cp "$work/busybox/bin/busybox" "$root/bin/busybox"
 cp "$here/init" "$root/init"
 chmod 755 "$root/init"
 # Each wanted module after the modules it needs, once: init loads them in
@@ -107,5 +137,6 @@ loader=${interpreter##*/}
 
 (cd "$root" && find . | "$busybox" cpio -o -H newc 2>/dev/null) | gzip -1 >initrd.img
 mv initrd.img "$out/initrd.img"
-cp kernel/boot/vmlinuz-"$release" "$out/vmlinuz"
+# pSeries boots the ELF vmlinux (Debian ships no vmlinuz there).
+cp kernel/boot/vmlinu[xz]-"$release" "$out/vmlinuz"
 echo "$stamp" >"$out/stamp"

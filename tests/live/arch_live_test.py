@@ -9,10 +9,12 @@ Guests are started paused (-S, TCG, no guest OS) from `guestaddr argv
   numbers, spapr-vio registers, PHB indexes, zPCI ids, virtio-mmio buses);
 - live attach and detach over QMP on each hotpluggable bus (virtio-pci on
   aarch64 root ports, PCI on pSeries PHBs, virtio-ccw on s390x with the device
-  number libvirt would choose), then a migration to a QEMU started from the
-  persisted definition; nothing already there moves;
+  number libvirt would choose; everywhere a USB tablet on the xHCI, a SCSI
+  disk on virtio-scsi and a virtio-serial port), then a migration to a QEMU
+  started from the persisted definition; nothing already there moves;
 - what QEMU 7.2 cannot hotplug (virtio-mmio, spapr-vio, aarch64's pcie.0) is
-  refused with the reason, QEMU and the definition untouched.
+  refused with the reason, QEMU and the definition untouched; s390x has no
+  USB in QEMU 7.2, and a USB device there is refused for want of a controller.
 
 A paused QEMU with no guest completes an unplug at once on all three (native
 PCIe with the slot never powered by a guest, pSeries before the guest's
@@ -25,17 +27,15 @@ without the emulator.
 import json
 import os
 import shlex
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 import unittest
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import domain_compare  # noqa: E402
-from rules_pin import pinned  # noqa: E402
+from qemu_support import Qmp, TempDirTest, migration_status, qmp_sockets, runner, stub_argv  # noqa: E402
 
 GUESTADDR = sys.argv.pop(1) if len(sys.argv) > 1 else "guestaddr"
 CONFORMANCE = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "corpora", "conformance")
@@ -51,12 +51,16 @@ SAMPLE_STEP = 2
 MACHINES = {"aarch64": "virt", "armv7l": "virt", "ppc64": "pseries", "s390x": "s390-ccw-virtio", "riscv64": "virt"}
 # Room to hotplug into: spare root ports and a pcie-to-pci-bridge on
 # aarch64 (a running guest cannot gain controllers); PHB 0 and a second PHB
-# on pSeries; the channel subsystem on s390x needs nothing.
+# on pSeries; the channel subsystem on s390x needs nothing. A USB controller
+# for USB devices (not on s390x: QEMU 7.2 has no USB there) and a virtio-scsi
+# one for SCSI disks; the guest agent's channel brings a virtio-serial one.
+SCSI = "<controller type='scsi' model='virtio-scsi'/>"
+BUSES = "<controller type='usb' model='qemu-xhci'/>" + SCSI
 CONTROLLERS = {
-    "aarch64": "".join(f"<controller type='pci' index='{i}' model='pcie-root-port'/>" for i in range(1, 9))
-    + "<controller type='pci' index='9' model='pcie-to-pci-bridge'/>",
-    "ppc64": "<controller type='pci' index='1' model='pci-root'><target index='1'/></controller>",
-    "s390x": "",
+    "aarch64": "".join(f"<controller type='pci' index='{i}' model='pcie-root-port'/>" for i in range(1, 12))
+    + "<controller type='pci' index='12' model='pcie-to-pci-bridge'/>" + BUSES,
+    "ppc64": "<controller type='pci' index='1' model='pci-root'><target index='1'/></controller>" + BUSES,
+    "s390x": SCSI,
 }
 GUEST = """<domain type='qemu'><name>live-{arch}</name><memory unit='MiB'>512</memory><vcpu>1</vcpu>
 <os><type arch='{arch}' machine='{machine}'>hvm</type></os>
@@ -66,6 +70,16 @@ GUEST = """<domain type='qemu'><name>live-{arch}</name><memory unit='MiB'>512</m
 {controllers}
   <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
 </devices></domain>"""
+
+# What every arch hot-plugs beside its own: a USB tablet (a port of the
+# xHCI), a SCSI disk (a unit of the virtio-scsi controller), a virtio-serial
+# port (a port number of the controller).
+ON_EVERY_ARCH = [
+    ("tablet-d", "<input type='tablet' bus='usb'/>", "usb-tablet"),
+    ("scsi-e", "<disk type='file' device='disk'><source file='/images/s.qcow2'/><target dev='sdb' bus='scsi'/></disk>",
+     "scsi-hd"),
+    ("port-f", "<channel type='unix'><target type='virtio' name='org.example.port.1'/></channel>", "org.example.port.1"),
+]
 
 # What each arch hot-plugs: name, device XML, and a string of its -device line.
 PLUGGABLE = {
@@ -105,6 +119,8 @@ REFUSED = {
 }
 
 
+for arch, devices in PLUGGABLE.items():
+    devices.extend(d for d in ON_EVERY_ARCH if arch != "s390x" or d[2] != "usb-tablet")
 # armv7l virt is aarch64 virt to libvirt and QEMU alike; riscv64 virt is
 # the same PCI Express and virtio-mmio layout.
 for table in (CONTROLLERS, PLUGGABLE, REFUSED):
@@ -113,62 +129,14 @@ for table in (CONTROLLERS, PLUGGABLE, REFUSED):
 PROJECT_CASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance", "cases")
 
 
-def guestaddr(*args, check=True):
-    r = subprocess.run([GUESTADDR, *pinned(args)], capture_output=True, text=True, timeout=120)
-    if check and r.returncode != 0:
-        raise AssertionError(f"guestaddr {' '.join(args)} failed ({r.returncode}): {r.stderr}")
-    return r
-
-
-class Qmp:
-    def __init__(self, path, process, timeout=20):
-        deadline = time.time() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                if process.poll() is not None or time.time() > deadline:
-                    raise EOFError("QEMU did not start")
-                time.sleep(0.05)
-        self.file = self.sock.makefile("rw")
-        try:
-            self.read()
-            self.cmd("qmp_capabilities")
-        except OSError as e:  # QEMU listened, then refused the command line and quit
-            raise EOFError(str(e))
-
-    def read(self):
-        while True:
-            line = self.file.readline()
-            if not line:
-                raise EOFError("QEMU closed the monitor")
-            message = json.loads(line)
-            if "event" not in message:
-                return message
-
-    def cmd(self, command, **arguments):
-        request = {"execute": command}
-        if arguments:
-            request["arguments"] = arguments
-        self.file.write(json.dumps(request) + "\n")
-        self.file.flush()
-        reply = self.read()
-        if "error" in reply:
-            raise RuntimeError(f"{command}: {reply['error']}")
-        return reply["return"]
+guestaddr = runner(GUESTADDR)
 
 
 class Guest:
     def __init__(self, definition, workdir, name, extra=()):
-        argv_lines = guestaddr("argv", definition, "--stub-backends").stdout.splitlines()
-        self.emulator = argv_lines[0]
-        args = [a for line in argv_lines[1:] for a in shlex.split(line)]
-        self.tool_socket = os.path.join(workdir, f"{name}-tool.sock")
-        self.test_socket = os.path.join(workdir, f"{name}-test.sock")
-        args += ["-qmp", f"unix:{self.tool_socket},server=on,wait=off",
-                 "-qmp", f"unix:{self.test_socket},server=on,wait=off", *extra]
+        self.emulator, options = stub_argv(guestaddr, definition)
+        self.tool_socket, self.test_socket, monitors = qmp_sockets(workdir, name)
+        args = [a for option in options for a in option] + monitors + list(extra)
         self.log_path = os.path.join(workdir, f"{name}.log")
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen([self.emulator, *args], stdout=self.log, stderr=subprocess.STDOUT)
@@ -254,22 +222,18 @@ def addresses_differ(before, after):
 
 
 @unittest.skipUnless(os.access(QEMU, os.X_OK), f"{QEMU} is not installed")
-class ArchLive(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.TemporaryDirectory()
-        self.addCleanup(self.dir.cleanup)
-
-    def path(self, name, text=None):
-        p = os.path.join(self.dir.name, name)
-        if text is not None:
-            with open(p, "w") as f:
-                f.write(text)
-        return p
-
+class ArchLive(TempDirTest):
     def start(self, definition, name, extra=()):
         guest = Guest(definition, self.dir.name, name, extra)
         self.addCleanup(guest.stop)
         return guest
+
+    def start_own_guest(self):
+        """The test's own guest of ARCH, assigned and started (paused): its definition and QEMU."""
+        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
+        definition = self.path("guest.xml")
+        guestaddr("assign", source, "-o", definition)
+        return definition, self.start(definition, "guest")
 
     def verify(self, definition, guest, what):
         r = guestaddr("verify", definition, "--qmp", guest.tool_socket, "--json", check=False)
@@ -306,10 +270,7 @@ class ArchLive(unittest.TestCase):
         self.assertGreaterEqual(started, min(5, len(sample)))
 
     def test_live_attach_detach_then_migrate_moves_nothing(self):
-        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
-        definition = self.path("guest.xml")
-        guestaddr("assign", source, "-o", definition)
-        guest = self.start(definition, "guest")
+        definition, guest = self.start_own_guest()
         self.verify(definition, guest, "at start")
         for step in range(2):
             for name, device, _ in PLUGGABLE[ARCH]:
@@ -337,21 +298,11 @@ class ArchLive(unittest.TestCase):
         incoming = os.path.join(self.dir.name, "migrate.sock")
         destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"])
         guest.qmp.cmd("migrate", uri=f"unix:{incoming}")
-        deadline = time.time() + 60
-        status = None
-        while time.time() < deadline:
-            status = guest.qmp.cmd("query-migrate").get("status")
-            if status in ("completed", "failed", "cancelled"):
-                break
-            time.sleep(0.2)
-        self.assertEqual(status, "completed", open(destination.log_path).read())
+        self.assertEqual(migration_status(guest.qmp, 60), "completed", open(destination.log_path).read())
         self.verify(definition, destination, "after migration")
 
     def test_verify_names_a_device_that_is_not_where_the_definition_says(self):
-        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
-        definition = self.path("guest.xml")
-        guestaddr("assign", source, "-o", definition)
-        guest = self.start(definition, "guest")
+        definition, guest = self.start_own_guest()
         # The same definition with the first NIC one place further on.
         root = ET.parse(definition).getroot()
         address = root.find("devices/interface/address")
@@ -375,10 +326,7 @@ class ArchLive(unittest.TestCase):
     def test_s390x_zpci_hotplug_and_an_unplug_that_waits_for_the_guest(self):
         if ARCH != "s390x":
             self.skipTest("zPCI is s390x's")
-        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
-        definition = self.path("guest.xml")
-        guestaddr("assign", source, "-o", definition)
-        guest = self.start(definition, "guest")
+        definition, guest = self.start_own_guest()
         nic = self.path("zpci-nic.xml", "<interface type='network'><mac address='52:54:00:cc:00:01'/><source network='default'/>"
                                         "<model type='virtio'/><address type='pci'/></interface>")
         guestaddr("attach", definition, nic, "--in-place", "--qmp", guest.tool_socket, "--stub-backends")
@@ -394,13 +342,23 @@ class ArchLive(unittest.TestCase):
         self.assertEqual(open(definition).read(), before)
         self.assertEqual(doc["differences"], [])
 
+    def test_s390x_usb_device_is_refused_for_want_of_a_usb_controller(self):
+        if ARCH != "s390x":
+            self.skipTest("only s390x has no USB in QEMU 7.2")
+        definition, guest = self.start_own_guest()
+        ids, before = guest.device_ids(), open(definition).read()
+        tablet = self.path("tablet.xml", "<input type='tablet' bus='usb'/>")
+        for live in ((), ("--qmp", guest.tool_socket, "--stub-backends")):
+            r = guestaddr("attach", definition, tablet, "--in-place", *live, check=False)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("no USB controller", r.stderr)
+            self.assertEqual(open(definition).read(), before)
+        self.assertEqual(guest.device_ids(), ids)
+
     def test_what_qemu_does_not_hotplug_is_refused_and_nothing_changes(self):
         if not REFUSED[ARCH]:
             self.skipTest(f"QEMU 7.2 hot-plugs every bus guestaddr places on for {ARCH}")
-        source = self.path("in.xml", GUEST.format(arch=ARCH, machine=MACHINES[ARCH], controllers=CONTROLLERS[ARCH]))
-        definition = self.path("guest.xml")
-        guestaddr("assign", source, "-o", definition)
-        guest = self.start(definition, "guest")
+        definition, guest = self.start_own_guest()
         ids = guest.device_ids()
         for name, device, words in REFUSED[ARCH]:
             before = open(definition).read()

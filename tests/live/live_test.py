@@ -12,91 +12,39 @@ Usage: live_test.py GUESTADDR [CONFORMANCE_DIR]. Exits 77 (skipped) without QEMU
 import json
 import os
 import shlex
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import domain_compare  # noqa: E402
-from rules_pin import pinned  # noqa: E402
+from qemu_support import Qmp, TempDirTest, migration_status, qmp_sockets, runner, stub_argv  # noqa: E402
 
 QEMU = "/usr/bin/qemu-system-x86_64"
 GUESTADDR = sys.argv.pop(1) if len(sys.argv) > 1 else "guestaddr"
 CONFORMANCE = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "corpora", "conformance")
 
 
+guestaddr = runner(GUESTADDR)
+
 # ACPI PCI hotplug registers: base, then bus select at +0x10, eject at +0x08.
 HOTPLUG_BASE = {"q35": 0x0CC0, "pc": 0xAE00}
-
-
-def guestaddr(*args, check=True):
-    r = subprocess.run([GUESTADDR, *pinned(args)], capture_output=True, text=True, timeout=120)
-    if check and r.returncode != 0:
-        raise AssertionError(f"guestaddr {' '.join(args)} failed ({r.returncode}): {r.stderr}")
-    return r
-
-
-class Qmp:
-    def __init__(self, path, timeout=10):
-        deadline = time.time() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.05)
-        self.file = self.sock.makefile("rw")
-        self.events = []
-        self.read()
-        self.cmd("qmp_capabilities")
-
-    def read(self):
-        while True:
-            line = self.file.readline()
-            if not line:
-                raise EOFError("QEMU closed the monitor")
-            message = json.loads(line)
-            if "event" in message:
-                self.events.append(message)
-                continue
-            return message
-
-    def cmd(self, command, **arguments):
-        request = {"execute": command}
-        if arguments:
-            request["arguments"] = arguments
-        self.file.write(json.dumps(request) + "\n")
-        self.file.flush()
-        reply = self.read()
-        if "error" in reply:
-            raise RuntimeError(f"{command}: {reply['error']}")
-        return reply["return"]
-
-    def hmp(self, line):
-        return self.cmd("human-monitor-command", **{"command-line": line})
 
 
 class Guest:
     """A QEMU started from guestaddr's command line for a definition file."""
 
     def __init__(self, definition, workdir, name, extra=(), qemu=QEMU, argv_flags=()):
-        argv_lines = guestaddr("argv", definition, "--stub-backends", *argv_flags).stdout.splitlines()
-        args = [a for line in argv_lines[1:] for a in shlex.split(line)]
-        self.tool_socket = os.path.join(workdir, f"{name}-tool.sock")
-        self.test_socket = os.path.join(workdir, f"{name}-test.sock")
-        args += ["-qmp", f"unix:{self.tool_socket},server=on,wait=off",
-                 "-qmp", f"unix:{self.test_socket},server=on,wait=off", *extra]
+        _, options = stub_argv(guestaddr, definition, *argv_flags)
+        self.tool_socket, self.test_socket, monitors = qmp_sockets(workdir, name)
+        args = [a for option in options for a in option] + monitors + list(extra)
         self.log = open(os.path.join(workdir, f"{name}.log"), "w")
         self.process = subprocess.Popen([qemu, *args], stdout=self.log, stderr=subprocess.STDOUT)
-        self.qmp = Qmp(self.test_socket)
+        self.qmp = Qmp(self.test_socket, timeout=10)
 
     def eject_when_asked(self, device_id, stop):
         """Play the guest: acknowledge the unplug of `device_id` by writing
@@ -148,18 +96,7 @@ PLUGGABLE = [
 
 
 @unittest.skipUnless(os.access(QEMU, os.X_OK), "qemu-system-x86_64 is not installed")
-class Live(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.TemporaryDirectory()
-        self.addCleanup(self.dir.cleanup)
-
-    def path(self, name, text=None):
-        p = os.path.join(self.dir.name, name)
-        if text is not None:
-            with open(p, "w") as f:
-                f.write(text)
-        return p
-
+class Live(TempDirTest):
     def start(self, definition, name, extra=(), qemu=QEMU, argv_flags=()):
         guest = Guest(definition, self.dir.name, name, extra, qemu, argv_flags)
         self.addCleanup(guest.stop)
@@ -350,13 +287,7 @@ class Live(unittest.TestCase):
         incoming = os.path.join(self.dir.name, "migrate.sock")
         destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"])
         source.qmp.cmd("migrate", uri=f"unix:{incoming}")
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            status = source.qmp.cmd("query-migrate").get("status")
-            if status in ("completed", "failed", "cancelled"):
-                break
-            time.sleep(0.2)
-        self.assertEqual(status, "completed", open(os.path.join(self.dir.name, "destination.log")).read())
+        self.assertEqual(migration_status(source.qmp, 60), "completed", open(os.path.join(self.dir.name, "destination.log")).read())
         self.assertIn(destination.qmp.cmd("query-status")["status"], ("paused", "prelaunch"))
         r = guestaddr("verify", definition, "--qmp", destination.tool_socket, check=False)
         self.assertEqual(r.returncode, 0, r.stderr)

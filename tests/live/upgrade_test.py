@@ -14,11 +14,11 @@ Usage: upgrade_test.py GUESTADDR [SHARED_DIR]. Exits 77 (skipped) without QEMU 7
 
 import os
 import sys
-import time
 import unittest
 
-import live_test
+import live_test  # puts tests/support on the path
 from live_test import PLUGGABLE, guestaddr
+from qemu_support import migration_status
 
 QEMU_10 = os.environ.get("GUESTADDR_QEMU_10", "/opt/guestaddr/qemu-10.0/bin/qemu-system-x86_64")
 
@@ -31,14 +31,7 @@ class Upgrade(live_test.Live):
     def migrate(self, source, destination):
         incoming = os.path.join(self.dir.name, "migrate.sock")
         source.qmp.cmd("migrate", uri=f"unix:{incoming}")
-        deadline = time.time() + 60
-        status = None
-        while time.time() < deadline:
-            status = source.qmp.cmd("query-migrate").get("status")
-            if status in ("completed", "failed", "cancelled"):
-                break
-            time.sleep(0.1)
-        self.assertEqual(status, "completed", source.qmp.cmd("query-migrate").get("error-desc", "") +
+        self.assertEqual(migration_status(source.qmp, 60), "completed", source.qmp.cmd("query-migrate").get("error-desc", "") +
                          open(os.path.join(self.dir.name, "destination.log")).read())
 
     def upgrade(self, machine):

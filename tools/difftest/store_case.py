@@ -29,11 +29,12 @@ def main():
     ap.add_argument('name', metavar='NAME')
     ap.add_argument('input', metavar='IN.xml')
     ap.add_argument('--force', action='store_true', help='replace an existing case')
+    ap.add_argument('--cases', default=CASES, help='the folder of cases (default tests/conformance/cases)')
     args = ap.parse_args()
     if not args.name or '/' in args.name or args.name.startswith('.'):
         sys.exit('store_case: NAME must be a plain folder name')
     check_tools()
-    dest = os.path.join(CASES, args.name)
+    dest = os.path.join(args.cases, args.name)
     if os.path.exists(dest) and not args.force:
         sys.exit('store_case: %s exists (--force replaces it)' % dest)
     os.makedirs(WORK, exist_ok=True)
