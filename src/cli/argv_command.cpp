@@ -24,8 +24,11 @@ int run_argv(const ArgvArgs& args) {
     if (auto chosen = choose_rules(*parsed, args.rules); !chosen) return report(chosen.errors(), kInvalidDefinition);
     auto assigned = assign(std::move(*parsed));
     if (!assigned) return report(assigned.errors(), kInvalidDefinition);
-    // A command line QEMU cannot start is refused, with the reason, rather
-    // than printed for QEMU to refuse in its own words.
+    // What libvirt refuses to start, it refuses here too; a command line
+    // QEMU cannot start is refused, with the reason, rather than printed for
+    // QEMU to refuse in its own words.
+    if (std::vector<Error> errors = qemu::refused_at_start(*assigned); !errors.empty())
+        return report(errors, kInvalidDefinition);
     if (std::vector<Error> errors = qemu::unstartable(*assigned); !errors.empty() && !args.allow_unstartable)
         return report(errors, kInvalidDefinition);
     const auto backends = args.stub_backends ? qemu::Backends::Stub : qemu::Backends::Host;

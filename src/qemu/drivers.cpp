@@ -236,6 +236,11 @@ std::string with_transport(std::string driver, const Device& device) {
 
 }  // namespace
 
+std::string_view usb_controller_driver(std::string_view model) {
+    const DriverRule* rule = find_rule(DeviceClass::Controller, fmt::format("usb/{}", model));
+    return rule == nullptr ? std::string_view() : rule->driver;
+}
+
 std::string driver_name(const Device& device, const Element& element, bool builtin_controller, const ArchProfile& arch) {
     if (builtin_controller) return "";
     if (device.cls == DeviceClass::Controller && device.type == "pci") return device.extras().model_name.str();

@@ -19,4 +19,8 @@ namespace guestaddr::qemu {
 std::string driver_name(const model::Device& device, const model::Element& element, bool builtin_controller,
                         const ArchProfile& arch);
 
+// The QEMU device of a USB controller model ("qemu-xhci" for qemu-xhci,
+// "nec-usb-xhci" for nec-xhci), "" for a model without one ('none').
+std::string_view usb_controller_driver(std::string_view model);
+
 }  // namespace guestaddr::qemu

@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "machine/capabilities.hpp"
+#include "machine/machine.hpp"
+#include "qemu/drivers.hpp"
 #include "qemu/source.hpp"
 
 namespace guestaddr::qemu {
@@ -39,6 +42,24 @@ std::vector<Error> unstartable(const Definition& definition) {
                                                 "accepts the definition, but QEMU 7.2 cannot start it (there is no "
                                                 "bus for the unit); give the disk a free unit below {}",
                                                 a->unit, limit.controller, limit.ports - 1, limit.ports)});
+    }
+    return out;
+}
+
+std::vector<Error> refused_at_start(const Definition& definition) {
+    std::vector<Error> out;
+    const model::Domain& domain = definition.domain();
+    const machine::MachineProfile machine = machine::resolve_machine(domain);
+    if (machine.qemu == nullptr) return out;
+    for (std::size_t i : domain.of_class(model::DeviceClass::Controller)) {
+        const Device& c = domain.devices[i];
+        if (c.type != "usb") continue;
+        const std::string_view driver = usb_controller_driver(c.model);
+        if (driver.empty() || machine.qemu->has_device_type(driver)) continue;
+        out.push_back(Error{ErrorKind::Unsupported, domain.describe(i),
+                            fmt::format("USB controller model '{}' not supported in this QEMU binary (QEMU {} for {} "
+                                        "has no {} device)",
+                                        c.model.view(), machine.qemu->version.to_string(), domain.arch, driver)});
     }
     return out;
 }

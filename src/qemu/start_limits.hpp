@@ -13,4 +13,10 @@ namespace guestaddr::qemu {
 // placed, each naming the device and the limit; empty when it can start.
 std::vector<Error> unstartable(const Definition& definition);
 
+// What libvirt itself refuses when it builds the command line, checking the
+// definition against its QEMU's capabilities (which its define does not):
+// a USB controller model whose device that QEMU does not have (qemu-xhci in
+// QEMU 7.2 for s390x). Empty when the guest's QEMU is not known.
+std::vector<Error> refused_at_start(const Definition& definition);
+
 }  // namespace guestaddr::qemu

@@ -171,6 +171,18 @@ class Cli(TempDirTest):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn('"bus":"ide.6"', r.stdout)
 
+    def test_argv_refuses_a_usb_controller_its_qemu_lacks(self):
+        # libvirt 9.0 defines a qemu-xhci on s390x (on zPCI), then refuses to
+        # build the command line: QEMU 7.2 for s390x has no qemu-xhci.
+        domain = self.path("s390x-xhci.xml", "<domain type='qemu'><name>x</name><memory unit='MiB'>512</memory>"
+                           "<os><type arch='s390x' machine='s390-ccw-virtio'>hvm</type></os><devices>"
+                           "<controller type='usb' model='qemu-xhci'/></devices></domain>")
+        self.assertEqual(run("assign", "--libvirt", "9.0", "--qemu", "7.2", domain).returncode, 0)
+        for flags in ((), ("--allow-unstartable",)):
+            r = run("argv", "--libvirt", "9.0", "--qemu", "7.2", domain, *flags)
+            self.assertEqual((r.returncode, r.stdout), (1, ""), r.stderr)
+            self.assertIn("controller usb 0: USB controller model 'qemu-xhci' not supported in this QEMU binary", r.stderr)
+
     def test_usage_error_without_subcommand(self):
         self.assertNotEqual(run().returncode, 0)
 
