@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -304,6 +305,9 @@ void write_cache_file(const fs::path& file, std::string_view text) {
 }
 
 const ProbedQemu& probe_qemu(const std::string& spec) {
+    // check-abi fills in its two definitions on two threads.
+    static std::mutex lock;
+    const std::scoped_lock hold(lock);
     static std::map<std::string, std::unique_ptr<Probed>> probed;
     const fs::path binary = resolve_binary(spec);
     if (auto it = probed.find(binary.string()); it != probed.end()) return *it->second->result;
