@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "qmp/qmp_client.hpp"
+#include "support/atomic_file.hpp"
 
 namespace guestaddr::qmp {
 namespace fs = std::filesystem;
@@ -211,33 +212,20 @@ std::optional<Json> read_cache(const fs::path& file, const BinaryKey& key) {
     return cached["report"];
 }
 
-// Writes the cache atomically: the report goes to a temporary file of its
-// own (mkstemp: unique even between processes of other PID namespaces that
-// share the cache folder, as parallel test runs do), is flushed to disk, and
-// is renamed over the cache file, so a reader sees the old file or the new
-// one, whole, and concurrent writers each rename a complete file. A cache
-// that cannot be written only costs the next run a QEMU start, so failing
-// to write it is not an error.
+// Writes the cache atomically (support::replace_file: a temporary file of
+// its own from mkstemp, unique even between processes of other PID
+// namespaces that share the cache folder, as parallel test runs do, renamed
+// over the cache file), so a reader sees the old file or the new one, whole,
+// and concurrent writers each rename a complete file. A cache that cannot be
+// written only costs the next run a QEMU start, so failing to write it is
+// not an error.
 void write_cache(const fs::path& file, const BinaryKey& key, const Json& report) {
     if (file.empty()) return;
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
     if (ec) return;
-    std::string temp = (file.parent_path() / fmt::format(".{}.XXXXXX", file.filename().string())).string();
-    const int fd = ::mkstemp(temp.data());
-    if (fd < 0) return;
     const std::string text = Json{{"format", kCacheFormat}, {"key", key.to_json()}, {"report", report}}.dump() + "\n";
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += static_cast<std::size_t>(n);
-    }
-    const bool written = done == text.size() && ::fsync(fd) == 0;
-    ::close(fd);
-    if (written) fs::rename(temp, file, ec);
-    if (!written || ec) fs::remove(temp, ec);
+    support::replace_file(file.string(), [&](const auto& sink) { sink(text); });  // a cache not written is asked again
 }
 
 // A probed QEMU's report and the capabilities viewing it; never moved.
