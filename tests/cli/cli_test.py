@@ -42,7 +42,8 @@ RULES_PIN = ["--libvirt", "9.0", "--qemu", "7.2"]
 
 def pinned(args):
     args = list(args)
-    return [args[0], *RULES_PIN, *args[1:]] if args and args[0] in ("assign", "validate", "argv", "attach", "detach") else args
+    pinned_commands = ("assign", "validate", "argv", "attach", "detach", "tree", "explain", "check-abi")
+    return [args[0], *RULES_PIN, *args[1:]] if args and args[0] in pinned_commands else args
 
 
 def run(*args, stdin=None):
