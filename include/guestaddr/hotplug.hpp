@@ -23,7 +23,10 @@ struct Attachment {
 // definition and gives it an address. Every other device keeps its address.
 // Errors: malformed device XML, an address already taken, no room (Live: no
 // hot-pluggable room).
-GUESTADDR_API Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug);
+// `prefer` ("hotplug=no,bus=pcie,numa=1") is the device's placement
+// preference, kept in the definition's <metadata> with any the device
+// element carries (<guestaddr:prefer>).
+GUESTADDR_API Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug, std::string_view prefer = {});
 
 // The index of the device `device_xml` names: an interface by MAC, a disk by
 // target, a controller by type and index, otherwise by alias or address.

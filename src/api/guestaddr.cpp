@@ -1,7 +1,9 @@
 #include "guestaddr/guestaddr.hpp"
 
 #include "api/definition_impl.hpp"
+#include "assign/pci_assigner.hpp"
 #include "assign/pipeline.hpp"
+#include "machine/machine.hpp"
 #include "rules/choice.hpp"
 #include "validate/guest_changes.hpp"
 #include "validate/validator.hpp"
@@ -40,10 +42,34 @@ Result<Definition> parse_in_place(std::string text) {
     return parse_with([&](xml::Document& document) { return xml::read_domain_in_place(std::move(text), document); });
 }
 
+namespace {
+
+template <class T>
+void set_policy(model::Intent& intent, T& field, const std::optional<T>& value) {
+    if (!value || field == *value) return;
+    field = *value;
+    intent.changed = true;
+}
+
+template <class T>
+void set_policy(model::Intent& intent, std::optional<T>& field, const std::optional<T>& value) {
+    if (!value || field == value) return;
+    field = value;
+    intent.changed = true;
+}
+
+// Options that name no rules keep those already chosen.
+bool names_rules(const AssignOptions& o) {
+    return !o.libvirt.empty() || !o.qemu.empty() || o.restamp || !o.host_libvirt.empty() || !o.host_qemu.empty();
+}
+
+}  // namespace
+
 Result<RulesChoice> choose_rules(Definition& definition, const AssignOptions& options) {
     try {
         model::Domain& domain = definition.domain();
-        std::vector<std::string> reasons = rules::choose(domain, options);
+        std::vector<std::string> reasons;
+        if (!domain.rules_chosen || names_rules(options)) reasons = rules::choose(domain, options);
         return RulesChoice{std::string(domain.libvirt->version), domain.qemu, std::move(reasons)};
     } catch (const Failure& f) {
         return f.error();
@@ -52,6 +78,10 @@ Result<RulesChoice> choose_rules(Definition& definition, const AssignOptions& op
 
 Result<Definition> assign(Definition definition, const AssignOptions& options) {
     if (auto chosen = choose_rules(definition, options); !chosen) return chosen.errors();
+    model::Intent& intent = definition.domain().intent;
+    set_policy(intent, intent.policy.keep_free_hotplug, options.keep_free_hotplug);
+    set_policy(intent, intent.policy.keep_free_hotplug_pci, options.keep_free_hotplug_pci);
+    set_policy(intent, intent.policy.stable_nic_names, options.stable_nic_names);
     return assign(std::move(definition));
 }
 
@@ -63,6 +93,18 @@ Result<Definition> assign(Definition definition) {
         return f.error();
     }
     return definition;
+}
+
+Result<HotplugCapacity> free_hotplug_capacity(const Definition& definition) {
+    try {
+        const model::Domain& domain = definition.domain();
+        if (domain.rules_chosen) return assigners::free_hotplug_capacity(domain, machine::resolve_machine(domain));
+        model::Domain chosen = domain;
+        rules::follow_stamp(chosen);
+        return assigners::free_hotplug_capacity(chosen, machine::resolve_machine(chosen));
+    } catch (const Failure& f) {
+        return f.error();
+    }
 }
 
 std::vector<std::string> guest_visible_changes(const Definition& before, const Definition& after) {

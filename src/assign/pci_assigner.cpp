@@ -12,6 +12,7 @@
 #include "topology/controller_rules.hpp"
 #include "topology/device_rules.hpp"
 #include "topology/pci_address_set.hpp"
+#include "topology/preferences.hpp"
 
 namespace guestaddr::assigners {
 namespace {
@@ -73,10 +74,26 @@ void collect_explicit_addresses(Domain& domain, PciAddressSet& set, const machin
     }
 }
 
+bool is_expander(std::string_view model) { return model == "pci-expander-bus" || model == "pcie-expander-bus"; }
+
+// Each bus below an expander bus with a <node> is of that guest NUMA node.
+// (A controller's index is above its bus's: one pass in index order.)
+void mark_numa_nodes(const Domain& domain, PciAddressSet& set) {
+    for (std::size_t i : domain.controller_order) {
+        const Device& c = domain.devices[i];
+        if (!is_pci_controller(c)) continue;
+        const unsigned index = c.index.value_or(0);
+        const PciAddress* a = c.pci();
+        if (is_expander(c.model)) set.set_numa(index, c.extras().ctarget.node);
+        else if (a && !a->is_empty() && a->bus < index && a->bus < set.bus_count()) set.set_numa(index, set.bus(a->bus).numa);
+    }
+}
+
 PciAddressSet build_address_set(Domain& domain, const machine::MachineProfile& machine, PciAddressSet::Mode mode,
                                 unsigned bus_count) {
     PciAddressSet set(mode);
     if (machine.is_pseries()) set.grow_pci_with(default_bus_rule(machine));
+    set.grow_expanders_with(topology::expander_rule(machine));
     for (std::size_t i : domain.controller_order) {
         const Device& c = domain.devices[i];
         if (!is_pci_controller(c)) continue;
@@ -84,6 +101,7 @@ PciAddressSet build_address_set(Domain& domain, const machine::MachineProfile& m
     }
     if (set.bus_count() < bus_count) set.set_bus(bus_count - 1, default_bus_rule(machine), true);
     set.fill_missing(default_bus_rule(machine));
+    mark_numa_nodes(domain, set);
     collect_explicit_addresses(domain, set, machine);
     return set;
 }
@@ -101,10 +119,49 @@ void reserve_spare_root_port(PciAddressSet& set, const machine::MachineProfile& 
     set.allocate(Connect::PcieDevice | Connect::AutoAssign, std::nullopt, "spare PCIe root port");
 }
 
+// The busNr of an expander bus added for a NUMA node: below every other
+// expander's, with room for the bus numbers of seven root ports or bridges
+// under it (libvirt's own default leaves room for one).
+unsigned roomy_bus_nr(const Domain& domain, const model::DeviceLabel& who) {
+    unsigned lowest = 256;
+    for (std::size_t j : domain.controller_order)
+        if (const Device& c = domain.devices[j]; is_pci_controller(c) && c.extras().ctarget.bus_nr)
+            lowest = std::min(lowest, *c.extras().ctarget.bus_nr);
+    constexpr unsigned kRoom = 8;
+    if (lowest <= kRoom + 1)
+        throw Failure(Error{ErrorKind::Exhausted, who(), "no room for the bus numbers of another expander bus"});
+    return lowest - kRoom;
+}
+
+// The rule id (docs/json-schema.md) of a bus planning added.
+const char* growth_rule(const topology::PciBus& bus) {
+    if (bus.grown_for && bus.grown_for->capacity) return "hotplug-capacity-policy";
+    if (bus.grown_for && bus.grown_for->numa) return "numa-preference";
+    return "pci-bus-for-device";
+}
+
+// The guest's capacity policy as its <metadata> says it.
+std::string policy_text(const model::Policy& policy) {
+    std::string text;
+    if (policy.keep_free_hotplug) text += fmt::format("keep-free-hotplug='{}'", *policy.keep_free_hotplug);
+    if (policy.keep_free_hotplug_pci)
+        text += fmt::format("{}keep-free-hotplug-pci='{}'", text.empty() ? "" : " ", *policy.keep_free_hotplug_pci);
+    return text;
+}
+
 // Why planning added the bus of a controller, in words.
-std::string growth_reason(const topology::PciBus& bus, unsigned index) {
+std::string growth_reason(const Domain& domain, const topology::PciBus& bus, unsigned index) {
     if (!bus.grown_for) return fmt::format("libvirt numbers PCI controllers without gaps, up to {}", index);
     const topology::PciGrowth& g = *bus.grown_for;
+    if (g.capacity)
+        return fmt::format("the guest's hotplug capacity policy ({}) keeps free places for hot-plugged devices "
+                           "that take a {}, and too few were left: guestaddr adds a {}, as libvirt would for a "
+                           "device that found none",
+                           policy_text(domain.intent.policy), topology::connect_description(g.flags), bus.rule->model);
+    if (g.numa)
+        return fmt::format("{} has the placement preference numa='{}', and no bus below an expander bus of guest "
+                           "NUMA node {} had room for it: guestaddr adds a {} there",
+                           g.who(), *g.numa, *g.numa, bus.rule->model);
     if (g.named_by_address)
         return fmt::format("{}'s address is on PCI bus {}, which did not exist; libvirt adds the buses up to it", g.who(),
                            index);
@@ -119,19 +176,53 @@ std::string growth_reason(const topology::PciBus& bus, unsigned index) {
 }
 
 // Adds a controller for every bus the plan created, each reserving a slot
-// of its own in the plan (which may create more buses).
+// of its own in the plan (which may create more buses). A bus made for a
+// NUMA node keeps its node: an expander bus gets it as <node>, a port below
+// one is placed there now, as first fit in the committed set would not
+// keep to the node.
 void add_planned_controllers(Domain& domain, PciAddressSet& plan, const machine::MachineProfile& machine) {
     for (unsigned index = 1; index < plan.bus_count(); ++index) {
         if (domain.find_controller("pci", index)) continue;
-        const std::size_t added =
-            domain.add_implicit(model::implicit_controller("pci", index, std::string(plan.bus(index).rule->model)));
-        const topology::PciBus& bus = plan.bus(index);
-        model::note_addition(
-            domain, added, "pci-bus-for-device", [&] { return growth_reason(bus, index); },
-            bus.grown_for ? bus.grown_for->who.device() : std::nullopt);
-        if (auto flags = topology::connect_flags(domain.devices[added], machine))
-            plan.allocate(*flags, std::nullopt, model::DeviceLabel(domain, added));
+        const std::string_view model_name = plan.bus(index).rule->model;
+        const std::optional<unsigned> numa = plan.bus(index).numa;
+        const std::size_t added = domain.add_implicit(model::implicit_controller("pci", index, std::string(model_name)));
+        const model::DeviceLabel who(domain, added);
+        {
+            const topology::PciBus& bus = plan.bus(index);
+            model::note_addition(
+                domain, added, growth_rule(bus), [&] { return growth_reason(domain, bus, index); },
+                bus.grown_for ? bus.grown_for->who.device() : std::nullopt);
+        }
+        Device& c = domain.devices[added];
+        if (is_expander(model_name) && numa) {
+            c.edit_extras().ctarget.node = numa;
+            c.edit_extras().ctarget.bus_nr = roomy_bus_nr(domain, who);
+        }
+        auto flags = topology::connect_flags(c, machine);
+        if (!flags) continue;
+        const std::optional<unsigned> upstream_numa = is_expander(model_name) ? std::nullopt : numa;
+        const PciAddress at = plan.allocate(*flags, std::nullopt, who, upstream_numa);
+        if (upstream_numa) domain.devices[added].address = at;
     }
+}
+
+// The guest's hotplug capacity policy: enough free places for hot-plugged
+// devices of each bus type, adding root ports or bridges as a device that
+// found no room would.
+void keep_free_places(Domain& domain, PciAddressSet& plan, const machine::MachineProfile& machine, Connect type,
+                      unsigned wanted) {
+    while (plan.free_hotplug_places(type) < wanted) {
+        plan.add_capacity(type | Connect::AutoAssign, "hotplug capacity");
+        add_planned_controllers(domain, plan, machine);
+    }
+}
+
+void keep_hotplug_capacity(Domain& domain, PciAddressSet& plan, const machine::MachineProfile& machine) {
+    const model::Policy& policy = domain.intent.policy;
+    const Connect native = machine.has_pcie_root() ? Connect::PcieDevice : Connect::PciDevice;
+    if (policy.keep_free_hotplug) keep_free_places(domain, plan, machine, native, *policy.keep_free_hotplug);
+    if (policy.keep_free_hotplug_pci)
+        keep_free_places(domain, plan, machine, Connect::PciDevice, *policy.keep_free_hotplug_pci);
 }
 
 unsigned plan_bus_count(Domain& domain, const machine::MachineProfile& machine) {
@@ -142,6 +233,7 @@ unsigned plan_bus_count(Domain& domain, const machine::MachineProfile& machine) 
     place_devices(domain, plan, machine);
     reserve_spare_root_port(plan, machine, highest);
     add_planned_controllers(domain, plan, machine);
+    keep_hotplug_capacity(domain, plan, machine);
     return static_cast<unsigned>(plan.bus_count());
 }
 
@@ -176,6 +268,24 @@ bool plugs_into_running_guest(const Domain& domain) {
 }
 
 }  // namespace
+
+HotplugCapacity free_hotplug_capacity(const Domain& domain, const machine::MachineProfile& machine) {
+    if (!machine.has_pci()) return {};
+    // Building the set writes the addresses it reserves: work on a copy.
+    Domain copy = domain;
+    PciAddressSet set = build_address_set(copy, machine, PciAddressSet::Mode::Commit, highest_pci_index(copy) + 1);
+    reserve_chipset_slots(copy, set, machine);
+    HotplugCapacity capacity{set.free_hotplug_places(Connect::PcieDevice), set.free_hotplug_places(Connect::PciDevice), {}};
+    for (unsigned b = 0; b < set.bus_count(); ++b) {
+        const std::size_t pcie = set.free_hotplug_places(b, Connect::PcieDevice);
+        const std::size_t pci = set.free_hotplug_places(b, Connect::PciDevice);
+        if (pcie + pci == 0) continue;
+        const topology::PciBus& bus = set.bus(b);
+        capacity.buses.push_back({b, bus.rule ? std::string(bus.rule->model) : std::string(), pcie > 0,
+                                  std::max(pcie, pci), bus.numa});
+    }
+    return capacity;
+}
 
 void assign_pci_addresses(Domain& domain, const machine::MachineProfile& machine) {
     if (!machine.has_pci()) {

@@ -3,6 +3,7 @@
 // root ports and bridges needed to do so.
 #pragma once
 
+#include "guestaddr/guestaddr.hpp"
 #include "machine/machine.hpp"
 #include "model/domain.hpp"
 
@@ -11,5 +12,8 @@ namespace guestaddr::assigners {
 // Throws Failure naming the device when an address is invalid, taken twice,
 // or no room can be found or made.
 void assign_pci_addresses(model::Domain& domain, const machine::MachineProfile& machine);
+
+// Free places that take hot-plugged devices, of an addressed domain.
+HotplugCapacity free_hotplug_capacity(const model::Domain& domain, const machine::MachineProfile& machine);
 
 }  // namespace guestaddr::assigners

@@ -9,6 +9,7 @@
 #include "guestaddr/error.hpp"
 #include "topology/controller_rules.hpp"
 #include "topology/device_rules.hpp"
+#include "topology/preferences.hpp"
 
 namespace guestaddr::assigners {
 namespace {
@@ -36,14 +37,40 @@ void note_first_free(Domain& domain, std::size_t i, topology::ConnectFlags flags
     });
 }
 
+void note_preferred(Domain& domain, std::size_t i, const model::Preference& prefer, const topology::PciRequest& request,
+                    const PciAddress& chosen, const PciAddressSet& set) {
+    model::note_placement(domain, i, "placement-preference", [&] {
+        const topology::ControllerRule* rule = set.bus(chosen.bus).rule;
+        return fmt::format("its placement preference ({}, kept in guestaddr's <metadata>) asks for a slot that takes a "
+                           "{}{}{}: the first free one, bus by bus from bus 0: bus {} ({})",
+                           model::preference_text(prefer), topology::connect_description(request.flags),
+                           request.flags.has(topology::Connect::Hotpluggable) ? " and hotplug" : "",
+                           request.numa ? fmt::format(", below an expander bus of guest NUMA node {}", *request.numa) : "",
+                           chosen.bus, rule ? rule->model : std::string_view("a bus guestaddr adds"));
+    });
+}
+
+// The device's placement preference narrows the first-fit search: other
+// flags, or only the buses of one NUMA node.
 void place(Domain& domain, std::size_t i, PciAddressSet& set, const machine::MachineProfile& machine) {
     Device& d = domain.devices[i];
     auto flags = topology::connect_flags(d, machine);
     if (!flags || !d.wants_pci_address()) return;
-    PciAddress chosen = set.allocate(*flags, std::nullopt, model::DeviceLabel(domain, i));
+    topology::PciRequest request{*flags, std::nullopt};
+    if (const model::Preference* prefer = model::find_preference(domain.intent, d))
+        request = topology::preferred_request(*flags, *prefer, domain, machine, domain.describe(i));
+    const bool preferred = request.flags != *flags || request.numa;
+    PciAddress chosen = set.allocate(request.flags, std::nullopt, model::DeviceLabel(domain, i), request.numa);
+    // A device placed by preference keeps the place the plan made for it:
+    // first fit in the committed set would let controllers placed before it
+    // take that place.
+    if (preferred) {
+        d.address = chosen;
+        note_preferred(domain, i, *model::find_preference(domain.intent, d), request, chosen, set);
+    }
     if (!commits(set)) return;
     d.address = chosen;
-    note_first_free(domain, i, *flags, chosen);
+    note_first_free(domain, i, request.flags, chosen);
 }
 
 void place_class(Domain& domain, DeviceClass cls, PciAddressSet& set, const machine::MachineProfile& machine) {

@@ -18,6 +18,7 @@ struct EditArgs {
     std::string qmp_socket;
     bool stub_backends = false;
     double timeout_seconds = 10;
+    std::string prefer;  // attach: placement preference, "hotplug=no,bus=pcie,numa=1"
     RulesFlags rules;
 
     std::chrono::milliseconds timeout() const {
@@ -43,8 +44,9 @@ T value_or_throw(Result<T> result) {
 }
 
 Definition attach_device(Definition definition, const std::string& device_xml, const EditArgs& args) {
-    if (args.qmp_socket.empty()) return value_or_throw(attach(std::move(definition), device_xml, Plug::Cold)).definition;
-    Attachment attached = value_or_throw(attach(std::move(definition), device_xml, Plug::Live));
+    if (args.qmp_socket.empty())
+        return value_or_throw(attach(std::move(definition), device_xml, Plug::Cold, args.prefer)).definition;
+    Attachment attached = value_or_throw(attach(std::move(definition), device_xml, Plug::Live, args.prefer));
     qmp::QmpClient qemu = args.connect();
     qmp::hotplug(qemu, attached.definition, attached.device, args.backends());
     return std::move(attached.definition);
@@ -86,6 +88,9 @@ Runner add_edit_command(CLI::App& app, const char* name, const char* help, Edit 
     cmd->add_option("--qmp", args->qmp_socket, "also plug the device into the QEMU whose QMP monitor listens here");
     cmd->add_flag("--stub-backends", args->stub_backends, "with --qmp: the QEMU runs with stubbed backends (argv --stub-backends)");
     cmd->add_option("--timeout", args->timeout_seconds, "with --qmp: seconds the whole exchange with QEMU may take (default 10)");
+    if (std::string_view(name) == "attach")
+        cmd->add_option("--prefer", args->prefer,
+                        "placement preference kept with the guest: hotplug=yes|no, bus=pci|pcie, numa=N (comma-separated)");
     add_rules_flags(*cmd, args->rules);
     return [cmd, args, edit]() -> int {
         if (!cmd->parsed()) return -1;

@@ -103,7 +103,9 @@ void add_rules_flags(CLI::App& cmd, RulesFlags& flags) {
                    "the rules' libvirt comes with)");
     cmd.add_flag("--restamp", flags.restamp,
                  "move a guest stamped with other rules to those of --libvirt, reporting every guest-visible change");
-    cmd.add_flag("--verbose", flags.verbose, "say on standard error which rules and capabilities apply, and why");
+    cmd.add_flag("-v,--verbose", flags.verbose,
+                 "say on standard error which rules and capabilities apply, and why (assign: and the free hotplug "
+                 "capacity)");
 }
 
 Result<RulesChoice> choose_rules(Definition& definition, const RulesFlags& flags) {

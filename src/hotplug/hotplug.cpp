@@ -10,6 +10,7 @@
 #include "rules/choice.hpp"
 #include "hotplug/device_identity.hpp"
 #include "machine/machine.hpp"
+#include "xml/metadata.hpp"
 
 namespace guestaddr {
 namespace {
@@ -123,7 +124,7 @@ void check_machine_takes_hotplug(const model::Domain& domain, std::size_t index)
 
 }  // namespace
 
-Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug) {
+Result<Attachment> attach(Definition definition, std::string_view device_xml, Plug plug, std::string_view prefer) {
     try {
         const model::Device attached = xml::read_device_element(device_xml);
         check_attachable(attached);
@@ -131,6 +132,12 @@ Result<Attachment> attach(Definition definition, std::string_view device_xml, Pl
         Definition::Impl& impl = definition.impl();
         const std::size_t before = impl.domain.devices.size();
         const std::size_t index = xml::append_device(impl.document, impl.domain, device_xml);
+        if (!prefer.empty()) {
+            const model::Device& added = impl.domain.devices[index];
+            impl.domain.intent.inline_prefs.emplace_back(
+                added.node, xml::parse_preference_text(prefer, impl.domain.describe(index)));
+            impl.domain.intent.changed = true;
+        }
         impl.domain.devices[index].hotplugged = plug == Plug::Live;
         rules::follow_stamp(impl.domain);
         assigners::assign_all(impl.domain);
@@ -160,6 +167,7 @@ Result<std::size_t> find_device(const Definition& definition, std::string_view d
 Result<Definition> detach(Definition definition, std::size_t index) {
     try {
         Definition::Impl& impl = definition.impl();
+        model::drop_preference(impl.domain.intent, impl.domain.devices.at(index));
         xml::remove_device(impl.document, impl.domain, index);
         // As libvirt does on the next define: what the machine always has
         // (a PS/2 input, the root bus, the controller a device still sits

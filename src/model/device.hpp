@@ -52,6 +52,7 @@ struct DeviceExtras {
     Text target_model;                         // serial <target><model name>
     std::optional<bool> intremap;              // IOMMU <driver intremap>
     std::optional<bool> eim;                   // IOMMU <driver eim>
+    std::optional<unsigned> acpi_index;        // <acpi index>: the guest's name of a NIC (enoN)
     std::optional<std::uint64_t> size_kib;     // memory device <target><size>
 };
 

@@ -13,6 +13,7 @@
 
 #include "model/controller_table.hpp"
 #include "model/device.hpp"
+#include "model/intent.hpp"
 #include "model/provenance.hpp"
 #include "rules/libvirt_rules.hpp"
 
@@ -49,6 +50,8 @@ struct Domain {
     std::string ioapic_driver;  // <features><ioapic driver>
     bool uefi = false;  // <os firmware='efi'>, or a pflash <loader>
     bool sets_sleep_states = false;  // <pm> has <suspend-to-mem> or <suspend-to-disk>
+    // guestaddr's own data from <metadata>: preferences and policies.
+    Intent intent;
 
     // The stamp the definition carries (read), and the one to write when
     // `stamp_changed` (rules::choose sets both).
@@ -144,6 +147,12 @@ private:
 template <class Text>
 void note_placement(Domain& domain, std::size_t i, const char* rule, Text&& text) {
     if (domain.provenance != nullptr) domain.provenance->placed(i, rule, text());
+}
+
+// Notes what a policy of the guest gave devices[i] besides its address.
+template <class Text>
+void note_policy(Domain& domain, std::size_t i, const char* rule, Text&& text) {
+    if (domain.provenance != nullptr) domain.provenance->applied(i, rule, text());
 }
 
 // Notes why guestaddr added devices[i], and for which device if one asked for it.

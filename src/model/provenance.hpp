@@ -31,7 +31,18 @@ public:
         additions_[device] = Note{rule, std::move(text), for_device};
     }
 
+    // A policy of the guest gave devices[device] something beside its
+    // address (stable-nic-names: an ACPI index).
+    void applied(std::size_t device, const char* rule, std::string text) {
+        policies_[device].push_back(Note{rule, std::move(text), std::nullopt});
+    }
+
     const Note* placement(std::size_t device) const { return find(placements_, device); }
+    const std::vector<Note>& policies(std::size_t device) const {
+        static const std::vector<Note> none;
+        auto it = policies_.find(device);
+        return it == policies_.end() ? none : it->second;
+    }
     const Note* addition(std::size_t device) const { return find(additions_, device); }
     // The devices added for devices[device], lowest index first.
     std::vector<std::size_t> added_for(std::size_t device) const {
@@ -49,6 +60,7 @@ private:
     }
     std::unordered_map<std::size_t, Note> placements_;
     std::unordered_map<std::size_t, Note> additions_;
+    std::unordered_map<std::size_t, std::vector<Note>> policies_;
 };
 
 }  // namespace guestaddr::model

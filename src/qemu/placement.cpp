@@ -54,6 +54,8 @@ struct Placer {
         props["bus"] = pci_bus_id(source, a.bus);
         if (a.multifunction != Multifunction::Absent) props["multifunction"] = a.multifunction == Multifunction::On;
         props["addr"] = pci_addr(a);
+        // <acpi index>: the guest's name of the device (libvirt sets it with the address).
+        if (device.extras().acpi_index) props["acpi-index"] = *device.extras().acpi_index;
     }
 
     // The drive bus is the disk's (or a SCSI host device's): IDE is

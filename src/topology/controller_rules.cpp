@@ -27,7 +27,10 @@ constexpr std::array<ControllerRule, 10> kControllerRules{{
     {"pcie-switch-downstream-port", "xio3130-downstream", C::SwitchDownstreamPort,
      C::Hotpluggable | C::AutoAssign | C::PcieDevice | C::SwitchUpstreamPort | C::PcieToPciBridge, 0, 0,
      "pcie-switch-downstream-port", false},
-    {"pci-expander-bus", "pxb", C::PciExpanderBus, C::Hotpluggable | C::AutoAssign | C::PciDevice | C::PciBridge,
+    // libvirt counts a pxb's bus as hot-plugging, but QEMU refuses every
+    // device_add onto it ("Bus 'pxb1' does not support hotplugging", QEMU
+    // 7.2 and 10.0): a device that must hot-plug goes on a pci-bridge below.
+    {"pci-expander-bus", "pxb", C::PciExpanderBus, C::AutoAssign | C::PciDevice | C::PciBridge,
      0, 31, "pci-expander-bus", false},
     {"pcie-expander-bus", "pxb-pcie", C::PcieExpanderBus, C::PcieRootPort | C::DmiToPciBridge,
      0, 31, "pcie-expander-bus", false},

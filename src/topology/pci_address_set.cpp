@@ -38,9 +38,12 @@ std::optional<std::string> incompatibility(const PciAddress& addr, ConnectFlags 
     return std::nullopt;
 }
 
-std::uint64_t cursor_key(ConnectFlags flags, std::optional<unsigned> function) {
-    return (std::uint64_t{flags.bits()} << 8) | (function ? *function : 0xFFu);
+std::uint64_t cursor_key(ConnectFlags flags, std::optional<unsigned> function, std::optional<unsigned> numa) {
+    const std::uint64_t node = numa ? *numa + 1u : 0u;
+    return (node << 40) | (std::uint64_t{flags.bits()} << 8) | (function ? *function : 0xFFu);
 }
+
+bool on_node(const PciBus& bus, std::optional<unsigned> numa) { return !numa || bus.numa == numa; }
 
 }  // namespace
 
@@ -136,10 +139,12 @@ std::optional<unsigned> PciAddressSet::free_function_on_bus(unsigned bus_index, 
     return std::nullopt;
 }
 
-std::optional<PciAddress> PciAddressSet::find_free(ConnectFlags flags, std::optional<unsigned> function) {
-    auto [cursor, inserted] = cursors_.try_emplace(cursor_key(flags, function), 0u, 0u);
+std::optional<PciAddress> PciAddressSet::find_free(ConnectFlags flags, std::optional<unsigned> function,
+                                                   std::optional<unsigned> numa) {
+    auto [cursor, inserted] = cursors_.try_emplace(cursor_key(flags, function, numa), 0u, 0u);
     for (unsigned b = cursor->second.first; b < buses_.size(); ++b) {
         const PciBus& bus = buses_[b];
+        if (!on_node(bus, numa)) continue;
         PciAddress probe{0, b, bus.min_slot, 0};
         if (incompatibility(probe, bus.accepts, flags, AddressOrigin::Chosen)) continue;
         unsigned slot = b == cursor->second.first ? std::max(cursor->second.second, bus.min_slot) : bus.min_slot;
@@ -153,11 +158,16 @@ std::optional<PciAddress> PciAddressSet::find_free(ConnectFlags flags, std::opti
 }
 
 PciAddress PciAddressSet::allocate(ConnectFlags flags, std::optional<unsigned> function,
-                                   const model::DeviceLabel& who) {
+                                   const model::DeviceLabel& who, std::optional<unsigned> numa) {
     if (buses_.empty()) fail(ErrorKind::Placement, who(), "the machine has no PCI buses");
-    std::optional<PciAddress> found = find_free(flags, function);
+    std::optional<PciAddress> found = find_free(flags, function, numa);
     if (!found) {
+        if (mode_ == Mode::Commit && numa)
+            fail(ErrorKind::Exhausted, who(), fmt::format("no free slot below an expander bus of NUMA node {}", *numa));
         if (mode_ == Mode::Commit) fail(ErrorKind::Exhausted, who(), "no more available PCI slots");
+        if (flags.has(Connect::Integrated))
+            fail(ErrorKind::Exhausted, who(), "no free slot on bus 0 for an integrated device");
+        if (numa) return reserve(grow_for_node(flags, *numa, who), flags, AddressOrigin::Chosen, who);
         PciAddress first_new{0, static_cast<unsigned>(buses_.size()), 0, function.value_or(0)};
         found = grow_to(first_new, flags, who, false);
         found->slot = buses_[found->bus].min_slot;
@@ -212,6 +222,72 @@ PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const model:
         buses_[next].grown_for = growth;
     }
     return a;
+}
+
+}  // namespace guestaddr::topology
+
+namespace guestaddr::topology {
+
+bool PciAddressSet::node_has_room(ConnectFlags flags, unsigned numa) const {
+    for (unsigned b = 0; b < buses_.size(); ++b) {
+        const PciBus& bus = buses_[b];
+        if (bus.numa != numa || incompatibility(PciAddress{0, b, bus.min_slot, 0}, bus.accepts, flags, AddressOrigin::Chosen))
+            continue;
+        unsigned slot = bus.min_slot;
+        if (free_function_on_bus(b, slot, flags, std::nullopt)) return true;
+    }
+    return false;
+}
+
+PciAddress PciAddressSet::grow_for_node(ConnectFlags flags, unsigned numa, const model::DeviceLabel& who) {
+    if (expander_growth_ == nullptr)
+        fail(ErrorKind::Exhausted, who(), fmt::format("no free slot below an expander bus of NUMA node {}", numa));
+    const ControllerRule& port = *controller_rule("pcie-root-port");
+    const bool below_pcie_expander = expander_growth_->accepts.has(Connect::PcieRootPort);
+    if (below_pcie_expander && !flags.has(Connect::PcieDevice))
+        fail(ErrorKind::Exhausted, who(),
+             fmt::format("no free slot of this type below a pcie-expander-bus of NUMA node {}, and only root ports "
+                         "are added there automatically",
+                         numa));
+    auto add = [&](const ControllerRule& rule) {
+        const unsigned index = static_cast<unsigned>(buses_.size());
+        set_bus(index, rule, true);
+        buses_[index].numa = numa;
+        buses_[index].grown_for = PciGrowth{who, flags, false, numa};
+        return PciAddress{0, index, rule.min_slot, 0};
+    };
+    // Below a pxb a device plugs in directly, unless it must hot-plug, which
+    // a pxb's bus does not: then into a pci-bridge below the pxb.
+    const ControllerRule* downstream = below_pcie_expander ? &port
+                                       : flags.has(Connect::Hotpluggable) ? controller_rule("pci-bridge")
+                                                                           : nullptr;
+    // The expander goes first: a controller's index is above its bus's.
+    if (downstream == nullptr) return add(*expander_growth_);
+    if (!node_has_room(downstream->plugs_as, numa)) add(*expander_growth_);
+    return add(*downstream);
+}
+
+void PciAddressSet::add_capacity(ConnectFlags flags, const model::DeviceLabel& who) {
+    const unsigned first = static_cast<unsigned>(buses_.size());
+    grow_to(PciAddress{0, first, 0, 0}, flags, who, false);
+    for (unsigned b = first; b < buses_.size(); ++b)
+        if (buses_[b].grown_for) buses_[b].grown_for->capacity = true;
+}
+
+std::size_t PciAddressSet::free_hotplug_places(unsigned index, Connect type) const {
+    const PciBus& bus = buses_.at(index);
+    if (!bus.accepts.has(type) || !bus.accepts.has(Connect::Hotpluggable) || !bus.accepts.has(Connect::AutoAssign))
+        return 0;
+    std::size_t free = 0;
+    for (unsigned slot = bus.min_slot; slot <= bus.max_slot; ++slot)
+        if (bus.functions[slot] == 0) ++free;
+    return free;
+}
+
+std::size_t PciAddressSet::free_hotplug_places(Connect type) const {
+    std::size_t free = 0;
+    for (unsigned b = 0; b < buses_.size(); ++b) free += free_hotplug_places(b, type);
+    return free;
 }
 
 }  // namespace guestaddr::topology

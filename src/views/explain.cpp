@@ -221,6 +221,7 @@ Explanation explain_device(const Domain& domain, std::size_t i, const std::vecto
     if (was_written) e.written_text = address_text(before[i]);
     e.needs = needs_of(domain, i, machine);
     fill_rule(e, why);
+    for (const model::Provenance::Note& note : why.policies(i)) e.policies.push_back({note.rule, note.text});
     if (d.implicit) e.added = addition(domain, i, why.addition(i));
     for (std::size_t j : why.added_for(i)) e.added_for_it.push_back(addition(domain, j, why.addition(j)));
     return e;
@@ -288,6 +289,7 @@ std::string explanation_text(const std::vector<Explanation>& explanations) {
         out += fmt::format("  address:  {}\n", e.origin == "none" ? "none" : e.address_text + ", " + origin_text(e));
         out += fmt::format("  needs:    {}\n", needs_text(e.needs));
         out += fmt::format("  rule:     {}\n", e.rule_text);
+        for (const Explanation::Applied& p : e.policies) out += fmt::format("  policy:   {}\n", p.text);
         if (e.added) out += fmt::format("  added:    {}\n", e.added->text);
         for (const Explanation::Addition& a : e.added_for_it) out += fmt::format("  added for it: {}: {}\n", a.name, a.text);
     }
@@ -305,6 +307,8 @@ nlohmann::json explanation_json(const std::vector<Explanation>& explanations, st
                              {"shares_slots", e.needs.shares_slots}};
         needs["place_takes_hotplug"] =
             e.needs.place_takes_hotplug ? nlohmann::json(*e.needs.place_takes_hotplug) : nlohmann::json(nullptr);
+        nlohmann::json policies = nlohmann::json::array();
+        for (const Explanation::Applied& p : e.policies) policies.push_back({{"id", p.rule}, {"text", p.text}});
         nlohmann::json added_for = nlohmann::json::array();
         for (const Explanation::Addition& a : e.added_for_it) added_for.push_back(addition(a));
         devices.push_back({{"index", e.device},
@@ -317,6 +321,7 @@ nlohmann::json explanation_json(const std::vector<Explanation>& explanations, st
                            {"written", e.written_text.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.written_text)},
                            {"needs", needs},
                            {"rule", {{"id", e.rule}, {"text", e.rule_text}}},
+                           {"policies", policies},
                            {"added", e.added ? addition(*e.added) : nlohmann::json(nullptr)},
                            {"added_for_it", added_for}});
     }

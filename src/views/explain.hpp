@@ -45,6 +45,11 @@ struct Explanation {
         std::string rule;
         std::string text;
     };
+    struct Applied {
+        std::string rule;
+        std::string text;
+    };
+    std::vector<Applied> policies;           // what the guest's policies gave it besides its address
     std::optional<Addition> added;           // why guestaddr added this device
     std::vector<Addition> added_for_it;      // the devices guestaddr added for this one, and why
 };

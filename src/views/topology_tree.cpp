@@ -100,6 +100,12 @@ public:
         for (const auto& [type, members] : placed_.other) add_group(tree.root, group_title(type), members);
         add_group(tree.root, "no address", placed_.none);
         for (const auto& [kind, count] : capacity_) tree.hotplug.push_back(HotplugCapacity{kind, count});
+        const model::Policy& policy = domain_.intent.policy;
+        if (policy.keep_free_hotplug)
+            tree.kept_free.push_back({machine_.has_pcie_root() ? "PCI Express slot" : "PCI slot",
+                                      *policy.keep_free_hotplug, "keep-free-hotplug"});
+        if (policy.keep_free_hotplug_pci)
+            tree.kept_free.push_back({"PCI slot", *policy.keep_free_hotplug_pci, "keep-free-hotplug-pci"});
         return tree;
     }
 

@@ -42,9 +42,18 @@ struct HotplugCapacity {
     unsigned count = 0;
 };
 
+// What the guest's capacity policy keeps free (keep-free-hotplug in
+// guestaddr's <metadata>), beside what is free.
+struct KeptFree {
+    std::string kind;    // "PCI Express slot", "PCI slot"
+    unsigned count = 0;  // at least this many are kept free
+    std::string policy;  // "keep-free-hotplug", "keep-free-hotplug-pci"
+};
+
 struct Tree {
     TreeNode root;
     std::vector<HotplugCapacity> hotplug;
+    std::vector<KeptFree> kept_free;
 };
 
 // The tree of `domain`, which assign has addressed. written[i] says whether

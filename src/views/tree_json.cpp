@@ -47,7 +47,12 @@ nlohmann::json node_json(const Node& n) {
 nlohmann::json tree_json(const Tree& tree) {
     nlohmann::json capacity = nlohmann::json::object();
     for (const HotplugCapacity& c : tree.hotplug) capacity[c.kind] = c.count;
-    return {{"schema", "guestaddr/tree/1"}, {"guest", node_json(tree.root)}, {"hotplug_capacity", capacity}};
+    nlohmann::json kept = nlohmann::json::array();
+    for (const KeptFree& k : tree.kept_free) kept.push_back({{"of", k.kind}, {"count", k.count}, {"policy", k.policy}});
+    return {{"schema", "guestaddr/tree/1"},
+            {"guest", node_json(tree.root)},
+            {"hotplug_capacity", capacity},
+            {"kept_free", kept}};
 }
 
 }  // namespace guestaddr::views

@@ -51,7 +51,11 @@ std::string capacity_text(const Tree& tree) {
     std::string text = "hotplug capacity:";
     for (std::size_t k = 0; k < tree.hotplug.size(); ++k)
         text += fmt::format("{} {}", k == 0 ? "" : ",", plural(tree.hotplug[k].count, tree.hotplug[k].kind));
-    return text + "\n";
+    text += "\n";
+    for (const KeptFree& kept : tree.kept_free)
+        text += fmt::format("kept free by the guest's policy ({}): at least {}\n", kept.policy,
+                            plural(kept.count, kept.kind));
+    return text;
 }
 
 // A DOT string literal.
@@ -101,7 +105,7 @@ std::string tree_text(const Tree& tree) {
 
 std::string tree_dot(const Tree& tree) {
     std::string caption = capacity_text(tree);
-    caption.pop_back();  // its newline
+    caption.pop_back();  // its last newline
     fmt::memory_buffer out;
     fmt::format_to(std::back_inserter(out),
                    "digraph guest {{\n"

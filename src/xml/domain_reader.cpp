@@ -5,9 +5,9 @@
 #include "model/memory_size.hpp"
 #include "xml/address_reader.hpp"
 #include "xml/input_checks.hpp"
+#include "xml/metadata.hpp"
 #include "xml/document.hpp"
 #include "xml/numbers.hpp"
-#include "xml/rules_stamp.hpp"
 
 namespace guestaddr::xml {
 namespace {
@@ -118,6 +118,8 @@ void read_iommu_driver(const pugi::xml_node& driver, Device& d) {
 void read_fields(const pugi::xml_node& e, Device& d, const DeviceName& who) {
     d.type = e.attribute("type").value();
     if (pugi::xml_attribute alias = e.child("alias").attribute("name")) d.edit_extras().alias = alias.value();
+    if (pugi::xml_node acpi = e.child("acpi"))
+        d.edit_extras().acpi_index = optional_number(acpi, "index", Radix::Decimal, who);
     switch (d.cls) {
     case DeviceClass::Disk:
         d.device_kind = e.attribute("device") ? e.attribute("device").value() : "disk";
@@ -283,6 +285,15 @@ void read_header(const pugi::xml_node& root, model::Domain& domain) {
 
 namespace {
 
+// A <guestaddr:prefer> on the device element goes into the intent, keyed
+// by the device's node until its identity is known.
+void take_preference(pugi::xml_node e, const Device& d, model::Domain& domain) {
+    std::optional<model::Preference> prefer = take_inline_preference(e, model::describe(d, d.ordinal));
+    if (!prefer) return;
+    domain.intent.inline_prefs.emplace_back(d.node, *prefer);
+    domain.intent.changed = true;
+}
+
 pugi::xml_node only_device_element(pugi::xml_document& fragment, std::string_view device_xml) {
     check_text(device_xml);
     pugi::xml_parse_result parsed = fragment.load_buffer(device_xml.data(), device_xml.size(), pugi::parse_default, pugi::encoding_utf8);
@@ -340,6 +351,7 @@ std::size_t append_device(Document& document, model::Domain& domain, std::string
     Device d = read_device(added, domain.element_counts[added.name()]);
     d.node = static_cast<std::uint32_t>(document.device_nodes.size());
     document.device_nodes.push_back(added);
+    take_preference(added, d, domain);
     std::size_t index = domain.add_parsed(std::move(d));
     domain.order_parsed_lists();
     return index;
@@ -368,7 +380,7 @@ model::Domain read_tree(Document& document) {
     read_header(root, domain);
     // libvirt's words: it reads an empty <name> as none.
     if (domain.name.empty()) fail(ErrorKind::MalformedXml, "", "missing name information (<domain> needs a <name>)");
-    domain.stamp = read_rules_stamp(root);
+    read_metadata(root, domain);
     domain.emulator = root.child("devices").child("emulator").text().as_string();
     for (pugi::xml_node e : root.child("devices").children()) {
         if (e.type() != pugi::node_element) continue;
@@ -376,6 +388,7 @@ model::Domain read_tree(Document& document) {
         read_device(e, d, d.ordinal);
         d.node = static_cast<std::uint32_t>(document.device_nodes.size());
         document.device_nodes.push_back(e);
+        take_preference(e, d, domain);
     }
     domain.order_parsed_lists();
     return domain;

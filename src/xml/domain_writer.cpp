@@ -4,8 +4,8 @@
 
 #include "model/name_table.hpp"
 #include "xml/document.hpp"
+#include "xml/metadata.hpp"
 #include "xml/number_text.hpp"
-#include "xml/rules_stamp.hpp"
 #include "xml/text_writer.hpp"
 
 namespace guestaddr::xml {
@@ -75,6 +75,7 @@ void write_controller(pugi::xml_node node, const Device& d) {
     if (t.bus_nr) set_attr(target, "busNr", NumberText(*t.bus_nr));
     if (t.index) set_attr(target, "index", NumberText(*t.index));
     if (t.hotplug) set_attr(target, "hotplug", *t.hotplug ? "on" : "off");
+    if (t.node && !target.child("node")) target.append_child("node").text().set(*t.node);
 }
 
 void write_chardev_target(pugi::xml_node node, const Device& d) {
@@ -95,6 +96,7 @@ void write_model_type(pugi::xml_node node, const Device& d) {
 // Writes the fields guestaddr may have filled in (defaults, addresses).
 void write_device(pugi::xml_node node, const Device& d) {
     if (!d.type.empty() && d.cls != DeviceClass::Disk) set_attr(node, "type", d.type);
+    if (d.extras().acpi_index) set_attr(child_or_new(node, "acpi"), "index", NumberText(*d.extras().acpi_index));
     switch (d.cls) {
     case DeviceClass::Controller: write_controller(node, d); break;
     case DeviceClass::Serial:
@@ -180,7 +182,7 @@ AddressOverlay update_document(Document& document, const model::Domain& domain) 
     if (!domain.arch.empty()) set_attr(os_type, "arch", domain.arch);
     if (!domain.machine.empty()) set_attr(os_type, "machine", domain.machine);
     pugi::xml_node devices = child_or_new(root, "devices");
-    write_rules_stamp(root, domain);
+    write_metadata(root, domain);
 
     std::vector<pugi::xml_node>& nodes = document.added_nodes;
     nodes.resize(domain.devices.size());

@@ -294,6 +294,55 @@ class Explain(Case):
         self.assertIn("no device of the definition is '52:54:00:ff:ff:ff'", r.stderr)
 
 
+INTENT = """<domain type='kvm'><name>intent</name><memory>1048576</memory>
+<metadata><guestaddr:guestaddr xmlns:guestaddr='https://guestaddr.dev/xmlns/domain/1'>
+  <guestaddr:policy keep-free-hotplug='3' stable-nic-names='yes'/>
+  <guestaddr:device target='vdb' hotplug='no'/>
+  <guestaddr:device target='vdc' numa='1'/>
+</guestaddr:guestaddr></metadata>
+<cpu><numa><cell id='0' cpus='0' memory='524288'/><cell id='1' cpus='1' memory='524288'/></numa></cpu>
+<os><type arch='x86_64' machine='q35'>hvm</type></os><features><acpi/></features><devices>
+<interface type='user'><mac address='52:54:00:00:00:01'/><model type='virtio'/></interface>
+<disk type='file' device='disk'><source file='/b.img'/><target dev='vdb' bus='virtio'/></disk>
+<disk type='file' device='disk'><source file='/c.img'/><target dev='vdc' bus='virtio'/></disk>
+</devices></domain>"""
+
+
+class Intent(Case):
+    """What preferences and policies did, as tree and explain tell it."""
+
+    def explain(self, path, device):
+        return json.loads(self.ok("explain", path, device, "--json"))["devices"]
+
+    def test_explain_names_the_preference_the_policy_and_the_capacity(self):
+        path = self.path("intent.xml", INTENT)
+        [vdb] = self.explain(path, "vdb")
+        self.assertEqual(vdb["rule"]["id"], "placement-preference", vdb)
+        self.assertIn("hotplug='no'", vdb["rule"]["text"])
+        self.assertTrue(vdb["address"].startswith("pci 0000:00:"), vdb)
+        [vdc] = self.explain(path, "vdc")
+        self.assertEqual(vdc["rule"]["id"], "placement-preference", vdc)
+        self.assertEqual({a["rule"] for a in vdc["added_for_it"]}, {"numa-preference"}, vdc)
+        [nic] = self.explain(path, "52:54:00:00:00:01")
+        self.assertEqual([p["id"] for p in nic["policies"]], ["stable-nic-names"], nic)
+        doc = self.tree_json(path)
+        rules = set()
+        for node in json_nodes(doc["guest"]):
+            if node["kind"] == "device" and node["added"]:
+                [e] = [d for d in self.explain(path, node["name"]) if d["index"] == node["index"]]
+                rules.add(e["added"]["rule"])
+        self.assertIn("hotplug-capacity-policy", rules)
+
+    def test_tree_shows_what_the_policy_keeps_free(self):
+        path = self.path("intent.xml", INTENT)
+        doc = self.tree_json(path)
+        self.assertEqual(doc["kept_free"], [{"of": "PCI Express slot", "count": 3, "policy": "keep-free-hotplug"}])
+        self.assertGreaterEqual(doc["hotplug_capacity"]["PCI Express slot"], 3)
+        self.assertIn("kept free by the guest's policy (keep-free-hotplug): at least 3 PCI Express slots",
+                      self.ok("tree", path))
+        self.assertEqual(self.tree_json(self.path("plain.xml", Q35_E1000))["kept_free"], [])
+
+
 class Validate(Case):
     def test_json_verdicts(self):
         doc = json.loads(self.ok("validate", self.assigned(PC), "--json"))

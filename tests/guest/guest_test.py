@@ -111,6 +111,7 @@ class View:
         self.lines = lines
         self.pci = {}   # chain -> (bdf, vendor:device)
         self.nics = {}  # mac -> bdf
+        self.names = {}  # mac -> {"kernel": eth0, "acpi_index", "onboard", "slot", "path", "name"} (udev's net_id)
         self.disks = {}  # bdf -> names
         for line in lines:
             kind, *rest = line.split()
@@ -119,6 +120,7 @@ class View:
                 self.pci[fields["chain"]] = (rest[0], rest[1])
             elif kind == "nic":
                 self.nics[rest[1]] = fields["pci"]
+                self.names[rest[1]] = {"kernel": rest[0], **{k: v for k, v in fields.items() if k != "pci"}}
             elif kind == "disk":
                 self.disks.setdefault(fields["pci"], []).append(rest[0])
 
@@ -297,6 +299,21 @@ class GuestTest(unittest.TestCase):
         self.addCleanup(guest.stop)
         return guest
 
+    def migrate(self, guest, definition):
+        """Migrates the running guest to a QEMU started from the definition; returns the destination, running."""
+        incoming = self.path("migrate.sock")
+        destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"])
+        guest.qmp.cmd("migrate", uri=f"unix:{incoming}")
+        deadline = time.time() + 120
+        while (status := guest.qmp.cmd("query-migrate").get("status")) not in ("completed", "failed", "cancelled"):
+            self.assertLess(time.time(), deadline, "the migration did not finish")
+            time.sleep(0.2)
+        with open(destination.log.name) as log:
+            self.assertEqual(status, "completed", log.read())
+        destination.qmp.cmd("cont")
+        guest.stop()
+        return destination
+
     def assert_sees_definition(self, view, definition, context):
         """Every device the definition places is where it says, and the
         guest sees nothing else but the machine's own functions."""
@@ -389,17 +406,7 @@ class LiveGuests(GuestTest):
         after_reset = guest.console.view()
         self.assertEqual(sorted(after_reset.lines), sorted(view.lines), "the guest's view changed over a reboot")
 
-        incoming = self.path("migrate.sock")
-        destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"])
-        guest.qmp.cmd("migrate", uri=f"unix:{incoming}")
-        deadline = time.time() + 120
-        while (status := guest.qmp.cmd("query-migrate").get("status")) not in ("completed", "failed", "cancelled"):
-            self.assertLess(time.time(), deadline, "the migration did not finish")
-            time.sleep(0.2)
-        with open(destination.log.name) as log:
-            self.assertEqual(status, "completed", log.read())
-        destination.qmp.cmd("cont")
-        migrated = destination.console.view()
+        migrated = self.migrate(guest, definition).console.view()
         self.assertEqual(sorted(migrated.lines), sorted(view.lines), "the guest's view changed over the migration")
 
     def test_q35_attach_detach_reboot_migrate_moves_nothing_the_guest_sees(self):
@@ -448,6 +455,103 @@ class LiveGuests(GuestTest):
                       mac="52:54:00:aa:00:09")
         time.sleep(3)
         self.assertEqual(guest.console.view().lines, view.lines)
+
+
+NAMED = """<domain type='qemu'><name>names</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>
+<os><type arch='x86_64' machine='q35'>hvm</type></os><features><acpi/></features>
+<devices>
+  <interface type='network'><mac address='52:54:00:00:01:01'/><source network='default'/><model type='virtio'/></interface>
+  <interface type='network'><mac address='52:54:00:00:01:02'/><source network='default'/><model type='virtio'/></interface>
+  <interface type='network'><mac address='52:54:00:00:01:03'/><source network='default'/><model type='virtio'/></interface>
+  <serial type='pty'><target port='0'/></serial>
+</devices></domain>"""
+
+
+def nic(mac, model="virtio"):
+    return f"<interface type='network'><mac address='{mac}'/><source network='default'/><model type='{model}'/></interface>"
+
+
+def acpi_indexes(definition):
+    """Each NIC's ACPI index in the definition, by MAC."""
+    return {i.find("mac").get("address"): i.find("acpi").get("index")
+            for i in ET.parse(definition).getroot().iterfind("devices/interface")}
+
+
+class NicNames(GuestTest):
+    """The names systemd-udevd gives the guest's NICs (its net_id builtin, run
+    in the guest), over live attach and detach of other NICs, a reboot, and a
+    cold change of the topology followed by a restart, on a q35 guest
+    addressed with --stable-nic-names. With the policy each NIC is enoN, N
+    its ACPI index. Without it udev falls back to the slot name (ensN) or the
+    path name (enpXsY): the policy changes nothing else in the definition
+    (the ACPI index is all it adds, after every address is chosen), so the
+    guest's slot and path names in the same views are the names the NICs
+    would have without it."""
+
+    def names_by_step(self):
+        source = self.path("names-in.xml", NAMED)
+        definition = self.path("names.xml")
+        guestaddr("assign", *RULES_7_2, source, "--stable-nic-names", "--keep-free-hotplug", "2", "-o", definition)
+        steps = []  # (step, view)
+
+        guest = self.start(definition, "names")
+        steps.append(("boot", guest.boot()))
+        guestaddr("attach", definition, self.path("nic4.xml", nic("52:54:00:00:01:04")), "--in-place", "--qmp",
+                  guest.tool_socket, "--stub-backends")
+        steps.append(("live attach of another NIC",
+                      guest.console.view_until(lambda v: "52:54:00:00:01:04" in v.nics)))
+        indexes = acpi_indexes(definition)
+        guestaddr("detach", definition, self.path("nic1.xml", nic("52:54:00:00:01:01")), "--in-place", "--qmp",
+                  guest.tool_socket, "--stub-backends", "--timeout", "30")
+        steps.append(("live detach of another NIC",
+                      guest.console.view_until(lambda v: "52:54:00:00:01:01" not in v.nics)))
+        guest.qmp.cmd("system_reset")
+        guest.console.wait_for_boot()
+        steps.append(("reboot", guest.console.view()))
+        guest = self.migrate(guest, definition)
+        steps.append(("migration", guest.console.view()))
+        guest.stop()
+
+        # A cold change: a conventional PCI device (an i6300esb watchdog)
+        # needs a pcie-to-pci-bridge, which guestaddr adds; the guest is then
+        # started again from the definition.
+        guestaddr("attach", definition, self.path("watchdog.xml", "<watchdog model='i6300esb' action='reset'/>"),
+                  "--in-place")
+        guest = self.start(definition, "names-restarted")
+        steps.append(("cold attach of a conventional PCI device, and a restart", guest.boot()))
+        return indexes, steps
+
+    def test_q35_nics_keep_their_names_with_stable_nic_names(self):
+        index, steps = self.names_by_step()
+        report = "\n".join(f"{step}: " + ", ".join(f"{mac} {n['kernel']} name={n['name']} slot={n['slot']} path={n['path']}"
+                                                  for mac, n in sorted(view.names.items())) for step, view in steps)
+        print(report, file=sys.stderr)
+        seen = {}  # mac -> [(step, names)]
+        for step, view in steps:
+            for mac, names in view.names.items():
+                seen.setdefault(mac, []).append((step, names))
+        self.assertEqual(set(seen), set(index), report)
+        for mac, history in seen.items():
+            with self.subTest(nic=mac):
+                expected = f"eno{index[mac]}"
+                for step, names in history:
+                    self.assertEqual(names["name"], expected, f"{step}\n{report}")
+                    self.assertEqual(names["onboard"], expected, f"{step}\n{report}")
+                    self.assertEqual(names["acpi_index"], index[mac], f"{step}\n{report}")
+        # Without the policy the same NICs' names move, though guestaddr moved
+        # no address: the kernel's ethN follow probe order (they change at the
+        # reboot), and udev's fallback, the path name enpXsY, follows the bus
+        # number the firmware gives each port depth first at boot (the new
+        # pcie-to-pci-bridge takes the root port the detached NIC left, and
+        # every bus after it is numbered one higher).
+        def fallback(names):
+            return names["slot"] if names["slot"] != "-" else names["path"]
+        kept = [mac for mac in seen if mac in steps[-1][1].names and mac in steps[0][1].names]
+        self.assertTrue(kept, report)
+        moved = [mac for mac in kept if fallback(steps[0][1].names[mac]) != fallback(steps[-1][1].names[mac])]
+        self.assertEqual(moved, kept, f"the names udev would give without an ACPI index:\n{report}")
+        self.assertNotEqual({mac: steps[0][1].names[mac]["kernel"] for mac in kept},
+                            {mac: steps[-1][1].names[mac]["kernel"] for mac in kept}, report)
 
 
 if __name__ == "__main__":

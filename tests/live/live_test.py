@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 import unittest
+import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance"))
 import domain_compare  # noqa: E402
@@ -177,6 +178,48 @@ class Live(unittest.TestCase):
         assigned = self.path(f"{machine}.xml")
         guestaddr("assign", source, "-o", assigned)
         return assigned
+
+    def test_intent_placements_where_the_definition_says(self):
+        """Placement by intent on QEMU 7.2: integrated endpoints on the root
+        bus, expander buses on the guest NUMA node their <node> says."""
+        cases = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance", "intent-cases")
+        for case, expander, node, integrated in (("q35-prefs", "pci.1", 1, "net0"), ("pc-numa", "pci.1", 1, None),
+                                                 ("pc-numa", "pci.2", 0, None)):
+            with self.subTest(case=case, expander=expander):
+                guest = self.start(os.path.join(cases, case, "output.xml"), case)
+                r = guestaddr("verify", os.path.join(cases, case, "output.xml"), "--qmp", guest.tool_socket, check=False)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(guest.qmp.cmd("qom-get", path=f"/machine/peripheral/{expander}", property="numa_node"), node)
+                if integrated:
+                    bus = guest.qmp.cmd("qom-get", path=f"/machine/peripheral/{integrated}", property="parent_bus")
+                    # The root bus: the host bridge's, not a port's.
+                    self.assertEqual(guest.qmp.cmd("qom-get", path=bus, property="type"), "PCIE")
+                    self.assertTrue(bus.endswith("/pcie.0"), bus)
+                guest.stop()
+
+    def test_hotplug_below_a_numa_node_of_pc(self):
+        """hotplug='yes' with numa on pc: QEMU hot-plugs nothing onto a pxb's
+        bus, so guestaddr puts such a device on a pci-bridge below the pxb;
+        a live attach by the same preference then lands in that bridge."""
+        cases = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance", "intent-cases")
+        definition = self.path("pc-numa.xml", open(os.path.join(cases, "pc-numa", "output.xml")).read())
+        nic = "<interface type='user'><mac address='%s'/><model type='virtio'/></interface>"
+        guestaddr("attach", definition, self.path("cold.xml", nic % "52:54:00:20:00:10"), "--in-place",
+                  "--prefer", "hotplug=yes,numa=0")
+        guest = self.start(definition, "pc-numa-hotplug")
+        guestaddr("attach", definition, self.path("live.xml", nic % "52:54:00:20:00:11"), "--in-place",
+                  "--prefer", "hotplug=yes,numa=0", "--qmp", guest.tool_socket, "--stub-backends")
+        r = guestaddr("verify", definition, "--qmp", guest.tool_socket, check=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        root = ET.parse(definition).getroot()
+        controllers = {int(c.get("index")): c for c in root.iterfind("devices/controller[@type='pci']")}
+        nics = {n.find("mac").get("address"): n for n in root.iterfind("devices/interface")}
+        for mac in ("52:54:00:20:00:10", "52:54:00:20:00:11"):
+            address = nics[mac].find("address")
+            bridge = controllers[int(address.get("bus"), 0)]
+            self.assertEqual(bridge.get("model"), "pci-bridge", mac)
+            expander = controllers[int(bridge.find("address").get("bus"), 0)]
+            self.assertEqual((expander.get("model"), expander.findtext("target/node")), ("pci-expander-bus", "0"), mac)
 
     def test_corpus_guests_start_where_the_definition_says(self):
         if not os.path.isdir(CONFORMANCE):
