@@ -24,7 +24,8 @@ namespace guestaddr::assigners {
 namespace {
 
 // Preferences written on device elements are stored under the device's
-// identity, known once the defaults are in (a NIC's MAC).
+// identity, known once the defaults are in (a NIC's MAC) and controllers
+// are numbered.
 void key_inline_preferences(model::Domain& domain) {
     if (domain.intent.inline_prefs.empty()) return;
     std::map<std::uint32_t, std::size_t> by_node;
@@ -35,8 +36,8 @@ void key_inline_preferences(model::Domain& domain) {
         const std::optional<model::DeviceKey> key = model::device_key(domain.devices[found->second]);
         if (!key)
             throw Failure(Error{ErrorKind::Placement, domain.describe(found->second),
-                                "a placement preference is kept under the device's alias, MAC or disk target, and "
-                                "this device has none: give it <alias name='ua-...'/>"});
+                                "a placement preference is kept under the device's alias, MAC, disk target, controller "
+                                "index or host source, and this device has none: give it <alias name='ua-...'/>"});
         model::set_preference(domain.intent, *key, prefer);
     }
     domain.intent.inline_prefs.clear();
@@ -50,9 +51,9 @@ void assign_all(model::Domain& domain) {
     domain.machine = machine.canonical;
     if (domain.arch.empty()) domain.arch = machine::kDefaultArch;
     machine::fill_device_defaults(domain, machine);
-    key_inline_preferences(domain);
     assign_drive_addresses(domain, machine);
     machine::fill_controller_indexes(domain);
+    key_inline_preferences(domain);
     machine::add_implicit_devices(domain, machine);
     validation::check_definition_rules(domain, machine);
     assign_virtio_serial_addresses(domain);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace guestaddr::model {
 namespace {
 
@@ -11,6 +13,9 @@ std::vector<DeviceKey> keys_of(const Device& d) {
     if (!d.extras().alias.empty()) keys.push_back({KeyKind::Alias, d.extras().alias.str()});
     if (d.cls == DeviceClass::Interface && !d.mac.empty()) keys.push_back({KeyKind::Mac, d.mac.str()});
     if (d.cls == DeviceClass::Disk && !d.target_dev.empty()) keys.push_back({KeyKind::Target, d.target_dev.str()});
+    if (d.cls == DeviceClass::Controller && d.index)
+        keys.push_back({KeyKind::Controller, fmt::format("{}:{}", d.type.view(), *d.index)});
+    if (!d.extras().source_key.empty()) keys.push_back({KeyKind::Hostdev, d.extras().source_key.str()});
     return keys;
 }
 
@@ -34,6 +39,8 @@ std::string_view key_attribute(KeyKind kind) {
     case KeyKind::Alias: return "alias";
     case KeyKind::Mac: return "mac";
     case KeyKind::Target: return "target";
+    case KeyKind::Controller: return "controller";
+    case KeyKind::Hostdev: return "hostdev";
     }
     return "alias";
 }

@@ -25,8 +25,10 @@ struct Preference {
     bool operator==(const Preference&) const = default;
 };
 
-// How a <guestaddr:device> names its device: by alias, MAC or disk target.
-enum class KeyKind : std::uint8_t { Alias, Mac, Target };
+// How a <guestaddr:device> names its device: by alias, MAC, disk target,
+// controller type and index ("usb:0"), or host device source (the
+// source's own words: "pci domain=0x0000 bus=0x01 slot=0x00 function=0x0").
+enum class KeyKind : std::uint8_t { Alias, Mac, Target, Controller, Hostdev };
 
 struct DeviceKey {
     KeyKind kind = KeyKind::Alias;
@@ -60,9 +62,10 @@ struct Intent {
 };
 
 // The key a device's preference is stored under: its alias, else its MAC,
-// else its disk target; nullopt for a device with none of them.
+// disk target, controller type and index, or host source; nullopt for a
+// device with none of them.
 std::optional<DeviceKey> device_key(const Device& d);
-// "alias", "mac", "target": the attribute naming the key.
+// "alias", "mac", "target", "controller", "hostdev": the attribute naming the key.
 std::string_view key_attribute(KeyKind kind);
 
 // "hotplug='no' bus='pcie' numa='1'": a preference as <metadata> writes it.

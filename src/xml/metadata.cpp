@@ -1,5 +1,8 @@
 #include "xml/metadata.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "guestaddr/error.hpp"
@@ -72,7 +75,12 @@ void set_field(Preference& p, std::string_view name, std::string_view value, con
     }
 }
 
-bool is_key_attribute(std::string_view name) { return name == "alias" || name == "mac" || name == "target"; }
+constexpr KeyKind kKeyKinds[]{KeyKind::Alias, KeyKind::Mac, KeyKind::Target, KeyKind::Controller, KeyKind::Hostdev};
+
+bool is_key_attribute(std::string_view name) {
+    return std::any_of(std::begin(kKeyKinds), std::end(kKeyKinds),
+                       [&](KeyKind kind) { return model::key_attribute(kind) == name; });
+}
 
 Preference read_preference(pugi::xml_node e, const std::string& who) {
     Preference p;
@@ -85,11 +93,11 @@ Preference read_preference(pugi::xml_node e, const std::string& who) {
 }
 
 model::DeviceKey read_key(pugi::xml_node e) {
-    for (KeyKind kind : {KeyKind::Alias, KeyKind::Mac, KeyKind::Target}) {
+    for (KeyKind kind : kKeyKinds) {
         const std::string attr(model::key_attribute(kind));
         if (pugi::xml_attribute a = e.attribute(attr.c_str())) return {kind, a.value()};
     }
-    fail("metadata", "<guestaddr:device> must name its device by alias, mac or target");
+    fail("metadata", "<guestaddr:device> must name its device by alias, mac, target, controller or hostdev");
 }
 
 std::optional<unsigned> count_attribute(pugi::xml_node e, const char* name) {

@@ -221,6 +221,39 @@ class Live(unittest.TestCase):
             expander = controllers[int(bridge.find("address").get("bus"), 0)]
             self.assertEqual((expander.get("model"), expander.findtext("target/node")), ("pci-expander-bus", "0"), mac)
 
+    def test_capacity_policy_is_restored_after_a_live_attach(self):
+        """keep-free-hotplug on q35: live attaches take free root
+        ports (a running guest gains no controllers); the next cold assign
+        adds one, so that the policy holds again, and moves nothing."""
+        def free_ports(definition):  # root ports with nothing below them, as the file stands
+            root = ET.parse(definition).getroot()
+            used = {int(a.get("bus"), 0) for a in root.iterfind("devices/*/address[@type='pci']")}
+            return sum(1 for c in root.iterfind("devices/controller[@model='pcie-root-port']")
+                       if int(c.get("index")) not in used)
+
+        source = self.path("q35-in.xml", GUEST.format(name="capacity", machine="q35", controllers=""))
+        definition = self.path("q35.xml")
+        guestaddr("assign", source, "--keep-free-hotplug", "2", "-o", definition)
+        kept = free_ports(definition)
+        self.assertIn(kept, (2, 3))  # 2, and libvirt's own spare port of a new q35 guest
+        guest = self.start(definition, "capacity")
+        # Live attaches until fewer than 2 are free.
+        for name, xml in PLUGGABLE[:2][:kept - 1]:
+            guestaddr("attach", definition, self.path(f"{name}.xml", xml), "--in-place", "--qmp",
+                      guest.tool_socket, "--stub-backends")
+        self.assertEqual(free_ports(definition), 1)
+        r = guestaddr("verify", definition, "--qmp", guest.tool_socket, check=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        guest.stop()
+        restored = self.path("q35-restored.xml")
+        guestaddr("assign", definition, "-o", restored)
+        self.assertEqual(free_ports(restored), 2)
+        self.assertEqual(addresses_differ(definition, restored), [])
+        # The guest starts from the restored definition with the NIC where it was plugged.
+        guest = self.start(restored, "capacity-restored")
+        r = guestaddr("verify", restored, "--qmp", guest.tool_socket, check=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
     def test_corpus_guests_start_where_the_definition_says(self):
         if not os.path.isdir(CONFORMANCE):
             self.skipTest("no conformance corpus")

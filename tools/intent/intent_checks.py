@@ -58,7 +58,19 @@ def find_device(root, pref):
         target = dev.find("target")
         if "target" in pref and dev.tag == "disk" and target is not None and target.get("dev") == pref["target"]:
             return dev
+        if "controller" in pref and dev.tag == "controller" and "%s:%s" % (dev.get("type"), dev.get("index")) == pref["controller"]:
+            return dev
+        if "hostdev" in pref and dev.tag == "hostdev" and hostdev_key(dev) == pref["hostdev"]:
+            return dev
     return None
+
+
+def hostdev_key(dev):
+    """A PCI host device's source as guestaddr keys it: "pci domain=... bus=... slot=... function=..."."""
+    address = dev.find("source/address")
+    words = [dev.get("type")] + ["%s=%s" % (k, v) for k, v in (address.attrib.items() if address is not None else ())
+                                 if k != "type"]
+    return " ".join(words)
 
 
 def controllers(root):
@@ -85,8 +97,7 @@ def check_preferences(root):
     pcie_root = ctrls.get(0) is not None and ctrls[0].get("model") == "pcie-root"
     for pref in preferences(root):
         dev = find_device(root, pref)
-        if dev is None:
-            continue
+        assert dev is not None, "%s: no such device" % pref
         a = dev.find("address")
         assert a is not None and a.get("type") == "pci", "%s has no PCI address" % pref
         bus = int(a.get("bus"), 0)

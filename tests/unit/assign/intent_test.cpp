@@ -134,6 +134,24 @@ TEST(Intent, StableNicNamesGiveTheLowestFreeIndex) {
     EXPECT_EQ(device(*d, "interface 52:54:00:00:00:02").extras().acpi_index, 2u);
 }
 
+// A controller is known by its type and index, a host device by its source:
+// neither needs an alias to carry a preference.
+TEST(Intent, ControllersAndHostDevicesAreKeyedByTheirOwnIdentity) {
+    Definition d = assigned("q35",
+                            "<controller type='usb' model='nec-xhci'>" + kPrefer + "bus='pci'/></controller>"
+                            "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' "
+                            "bus='0x01' slot='0x00' function='0x0'/></source>" + kPrefer + "bus='pci'/></hostdev>");
+    const std::string out = format(d);
+    EXPECT_NE(out.find("<guestaddr:device controller='usb:0' bus='pci'/>"), std::string::npos) << out;
+    EXPECT_NE(out.find("<guestaddr:device hostdev='pci domain=0x0000 bus=0x01 slot=0x00 function=0x0' bus='pci'/>"),
+              std::string::npos) << out;
+    for (const std::string who : {"controller usb 0", "hostdev pci domain=0x0000 bus=0x01 slot=0x00 function=0x0"}) {
+        const PciAddress* a = device(d, who).pci();
+        ASSERT_NE(a, nullptr) << who;
+        EXPECT_EQ(d.domain().find_controller("pci", a->bus)->model, "pcie-to-pci-bridge") << who;
+    }
+}
+
 // Our element may use our namespace as its default one: what guestaddr adds
 // to it (the rule stamp, the policy) is then unprefixed too, and reads back.
 TEST(Intent, MetadataInTheDefaultNamespaceStaysInIt) {
