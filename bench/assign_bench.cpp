@@ -19,12 +19,20 @@ namespace {
 using guestaddr::bench::Machine;
 using guestaddr::bench::Shape;
 
+// The rules the benchmarks measure: libvirt 9.0 with QEMU 7.2 unless named.
+guestaddr::AssignOptions rules(const char* libvirt = "9.0") {
+    guestaddr::AssignOptions options;
+    options.libvirt = libvirt;
+    options.qemu = std::string_view(libvirt) == "9.0" ? "7.2" : "10.0";
+    return options;
+}
+
 // The whole of `guestaddr assign` minus the file and process: text in, text out.
-void assign_text(benchmark::State& state, Machine machine, Shape shape = Shape::Channels) {
+void assign_text(benchmark::State& state, Machine machine, Shape shape = Shape::Channels, const char* libvirt = "9.0") {
     const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine, shape);
     for (auto _ : state) {
         auto parsed = guestaddr::parse(xml);
-        auto assigned = guestaddr::assign(std::move(*parsed));
+        auto assigned = guestaddr::assign(std::move(*parsed), rules(libvirt));
         if (!assigned) {
             state.SkipWithError(assigned.errors().front().to_string().c_str());
             return;
@@ -43,7 +51,7 @@ void tree_text(benchmark::State& state, Machine machine) {
     for (auto _ : state) {
         auto parsed = guestaddr::parse(xml);
         const std::vector<bool> written = guestaddr::views::written_addresses(parsed->domain());
-        auto assigned = guestaddr::assign(std::move(*parsed));
+        auto assigned = guestaddr::assign(std::move(*parsed), rules());
         if (!assigned) {
             state.SkipWithError(assigned.errors().front().to_string().c_str());
             return;
@@ -92,7 +100,7 @@ void xml_floor(benchmark::State& state, Machine machine, Shape shape = Shape::Ch
 // `guestaddr attach` on a large definition, minus the file.
 void attach_one(benchmark::State& state, Machine machine) {
     const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
-    const std::string addressed = guestaddr::format(*guestaddr::assign(std::move(*guestaddr::parse(xml))));
+    const std::string addressed = guestaddr::format(*guestaddr::assign(std::move(*guestaddr::parse(xml)), rules()));
     const std::string nic =
         "<interface type='network'><mac address='52:54:00:fe:dc:ba'/><source network='default'/>"
         "<model type='e1000'/></interface>";
@@ -112,7 +120,7 @@ void attach_one(benchmark::State& state, Machine machine) {
 // assigned and compared.
 void check_abi(benchmark::State& state, Machine machine) {
     const std::string xml = guestaddr::bench::make_guest(static_cast<std::size_t>(state.range(0)), machine);
-    const std::string addressed = guestaddr::format(*guestaddr::assign(std::move(*guestaddr::parse(xml))));
+    const std::string addressed = guestaddr::format(*guestaddr::assign(std::move(*guestaddr::parse(xml)), rules()));
     for (auto _ : state) {
         auto differences = guestaddr::check_abi(std::move(*guestaddr::parse(addressed)),
                                                 std::move(*guestaddr::parse(addressed)));
@@ -146,6 +154,13 @@ BENCHMARK_CAPTURE(check_abi, q35, Machine::Q35)->Apply(sizes);
 // Many controllers: SCSI disks 7 to a controller, channels 30 to one.
 BENCHMARK_CAPTURE(assign_text, pc_controllers, Machine::Pc, Shape::Controllers)->Apply(sizes);
 BENCHMARK_CAPTURE(assign_text, q35_controllers, Machine::Q35, Shape::Controllers)->Apply(sizes);
+// Controllers assign adds itself, under the rules where each joins its type
+// in the list (libvirt 11.3): entering one costs no scan of the list.
+BENCHMARK_CAPTURE(assign_text, pc_implicit_controllers_11_3, Machine::Pc, Shape::ImplicitControllers, "11.3")
+    ->Apply(sizes);
+BENCHMARK_CAPTURE(assign_text, q35_implicit_controllers_11_3, Machine::Q35, Shape::ImplicitControllers, "11.3")
+    ->Apply(sizes);
+BENCHMARK_CAPTURE(assign_text, q35_implicit_controllers, Machine::Q35, Shape::ImplicitControllers)->Apply(sizes);
 BENCHMARK_CAPTURE(xml_floor, pc_controllers, Machine::Pc, Shape::Controllers)->Apply(sizes);
 BENCHMARK_CAPTURE(xml_floor, q35_controllers, Machine::Q35, Shape::Controllers)->Apply(sizes);
 BENCHMARK_CAPTURE(attach_one, pc, Machine::Pc)->Arg(10000)->Unit(benchmark::kMillisecond);

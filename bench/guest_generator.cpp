@@ -121,7 +121,7 @@ void add_controllers(std::string& out, std::string_view type, std::string_view p
     }
 }
 
-std::string controllers_guest(std::size_t devices, Machine machine) {
+std::string controllers_guest(std::size_t devices, Machine machine, bool declare_scsi) {
     const std::size_t disks = devices * 2 / 5;
     const std::size_t nics = devices / 10;
     const std::size_t channels = devices - disks - nics;
@@ -131,7 +131,7 @@ std::string controllers_guest(std::size_t devices, Machine machine) {
     out.reserve(devices * 170 + 1024);
     add_header(out, "controllers-", devices, machine);
     add_pci_capacity(out, machine, scsi + serial + nics);
-    add_controllers(out, "scsi", "virtio-scsi", scsi, machine);
+    if (declare_scsi) add_controllers(out, "scsi", "virtio-scsi", scsi, machine);
     add_controllers(out, "virtio-serial", "", serial, machine);
     for (std::size_t i = 0; i < disks; ++i) add_scsi_disk(out, i);
     for (std::size_t i = 0; i < nics; ++i) add_nic(out, i, machine);
@@ -152,12 +152,14 @@ bool machine_from_name(std::string_view name, Machine& machine) {
 bool shape_from_name(std::string_view name, Shape& shape) {
     if (name == "channels") shape = Shape::Channels;
     else if (name == "controllers") shape = Shape::Controllers;
+    else if (name == "implicit-controllers") shape = Shape::ImplicitControllers;
     else return false;
     return true;
 }
 
 std::string make_guest(std::size_t devices, Machine machine, Shape shape) {
-    return shape == Shape::Controllers ? controllers_guest(devices, machine) : channels_guest(devices, machine);
+    if (shape == Shape::Channels) return channels_guest(devices, machine);
+    return controllers_guest(devices, machine, shape == Shape::Controllers);
 }
 
 }  // namespace guestaddr::bench

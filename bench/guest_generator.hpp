@@ -12,11 +12,11 @@ namespace guestaddr::bench {
 enum class Machine { Pc, Q35 };
 
 // What the guest is made of (see make_guest).
-enum class Shape { Channels, Controllers };
+enum class Shape { Channels, Controllers, ImplicitControllers };
 
 // "pc" / "q35"; anything else is not a machine the benchmarks know.
 bool machine_from_name(std::string_view name, Machine& machine);
-// "channels" / "controllers".
+// "channels" / "controllers" / "implicit-controllers".
 bool shape_from_name(std::string_view name, Shape& shape);
 
 // A guest with `devices` devices that need an address: one in five is a PCI
@@ -35,6 +35,10 @@ bool shape_from_name(std::string_view name, Shape& shape);
 // controllers of libvirt's default 31 ports (30 channels each). The
 // controllers and the pci-bridges they need are declared besides the
 // `devices`, which count the disks, NICs and channels.
+//
+// Shape::ImplicitControllers is the same guest without its SCSI controllers:
+// assign adds them itself, one for every 7 disks, as libvirt does (under
+// libvirt 11.3's rules each joins those of its type in the controller list).
 //
 // No device carries an address: assign places all of them.
 std::string make_guest(std::size_t devices, Machine machine, Shape shape = Shape::Channels);

@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
     Machine machine;
     Shape shape = Shape::Channels;
     if (argc < 3 || argc > 4 || !machine_from_name(argv[2], machine) || (argc == 4 && !shape_from_name(argv[3], shape))) {
-        std::fprintf(stderr, "usage: guestaddr-make-guest DEVICES pc|q35 [channels|controllers]\n");
+        std::fprintf(stderr, "usage: guestaddr-make-guest DEVICES pc|q35 [channels|controllers|implicit-controllers]\n");
         return 2;
     }
     const std::string xml = make_guest(std::strtoul(argv[1], nullptr, 10), machine, shape);

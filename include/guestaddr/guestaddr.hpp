@@ -57,16 +57,24 @@ GUESTADDR_API Result<Definition> parse_in_place(std::string xml);
 // they apply whatever the options say, unless `restamp`. When none of these
 // is set, rules already chosen for the definition (choose_rules) are kept.
 //
+// The library never looks at the host: a front end that does (the CLI
+// runs `libvirtd --version` and finds the QEMU of the guest) says what it
+// found in host_libvirt and host_qemu. Without either, and without a stamp
+// or a version named, the newest built-in pair applies (libvirt 11.3 with
+// QEMU 10.0), as it does for the CLI on a host where it finds neither.
+//
 // Policies assign sets on the guest (stored in its <metadata>, so that
 // every later assign, attach and detach follows them); unset fields keep
 // what the definition says.
 struct AssignOptions {
     // Rules and capabilities.
     std::string libvirt;        // "9.0", "11.3": whose address rules ("": the stamp's, else the host's, else the newest)
-    std::string qemu;           // "7.2", "10.0": whose capabilities ("": the host's, else the stamp's, else the rules')
+    std::string qemu;           // "7.2", "10.0" or a binary: whose capabilities ("": the host's, else the stamp's,
+                                // else the rules' own QEMU)
     bool restamp = false;       // a libvirt other than the stamp's moves the guest to its rules
     std::string host_libvirt;   // the host's libvirt version, as the front end found it ("" for none)
-    std::string host_qemu;      // the version of the QEMU that will run the guest ("" for none found)
+    std::string host_qemu;      // the QEMU binary that will run the guest, as the front end found it ("" for none)
+    bool host_looked_at = false;  // the front end looked for those two (the reasons then say "none found")
 
     // Policies.
     std::optional<unsigned> keep_free_hotplug;      // free hot-plug places of the machine's bus type
@@ -83,13 +91,14 @@ struct RulesChoice {
 
 // Chooses the rules and capabilities every later step on `definition`
 // follows (assign, validate, the command line). Without a choice they
-// follow the stamp, else libvirt 9.0 and QEMU 7.2. An error for a version
-// guestaddr has no table of, or for a libvirt other than the stamp's
-// without restamp.
+// are those of AssignOptions{}: the stamp's, else the newest built-in pair.
+// An error for a version guestaddr has no table of, or for a libvirt other
+// than the stamp's without restamp.
 GUESTADDR_API Result<RulesChoice> choose_rules(Definition& definition, const AssignOptions& options);
 
 // Canonicalises the machine type, adds the implicit devices and gives every
-// device an address, keeping every address already present.
+// device an address, keeping every address already present. Under the rules
+// chosen for it, else as assign(definition, AssignOptions{}).
 GUESTADDR_API Result<Definition> assign(Definition definition);
 // The same after choose_rules(definition, options), with the options'
 // policies set on the guest.
@@ -117,7 +126,8 @@ struct HotplugCapacity {
 GUESTADDR_API Result<HotplugCapacity> free_hotplug_capacity(const Definition& definition);
 
 // Checks a definition without changing it: every problem found, empty when
-// the definition is complete (every device addressed) and consistent.
+// the definition is complete (every device addressed) and consistent, under
+// the rules chosen for it, else those of AssignOptions{}.
 GUESTADDR_API std::vector<Error> validate(const Definition& definition);
 
 // The definition as XML, in libvirt's formatting.

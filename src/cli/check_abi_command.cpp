@@ -13,6 +13,7 @@ struct CheckAbiArgs {
     std::string old_input;
     std::string new_input;
     bool json = false;
+    RulesFlags rules;
 };
 
 // The --json answer; `schema` names its version (docs: README, check-abi).
@@ -24,11 +25,16 @@ nlohmann::json as_json(const std::vector<AbiDifference>& differences) {
     return {{"schema", "guestaddr/check-abi/1"}, {"compatible", differences.empty()}, {"differences", list}};
 }
 
+// Each definition under the rules assign would choose for it (its own
+// stamp, else the flags, the host, the newest), as the host running the
+// guest reads both.
 int run_check_abi(const CheckAbiArgs& args) {
     auto old_parsed = load(args.old_input);
     if (!old_parsed) return report(old_parsed.errors(), exit_status_for(old_parsed.errors()));
     auto new_parsed = load(args.new_input);
     if (!new_parsed) return report(new_parsed.errors(), exit_status_for(new_parsed.errors()));
+    for (Definition* definition : {&*old_parsed, &*new_parsed})
+        if (auto chosen = choose_rules(*definition, args.rules); !chosen) return report(chosen.errors(), kInvalidDefinition);
     auto differences = check_abi(std::move(*old_parsed), std::move(*new_parsed));
     if (!differences) return report(differences.errors(), kInvalidDefinition);
     if (args.json)
@@ -47,6 +53,7 @@ Runner add_check_abi_command(CLI::App& app) {
     cmd->add_option("OLD", args->old_input, "the running guest's domain XML, or - for standard input")->required();
     cmd->add_option("NEW", args->new_input, "the domain XML to replace it")->required();
     cmd->add_flag("--json", args->json, "answer in JSON (schema guestaddr/check-abi/1)");
+    add_rules_flags(*cmd, args->rules);
     return [cmd, args] { return cmd->parsed() ? run_check_abi(*args) : -1; };
 }
 

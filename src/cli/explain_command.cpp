@@ -13,11 +13,13 @@ struct ExplainArgs {
     std::string input;
     std::string device;
     bool json = false;
+    RulesFlags rules;
 };
 
 int run_explain(const ExplainArgs& args) {
     auto parsed = load(args.input);
     if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()), args.json);
+    if (auto chosen = choose_rules(*parsed, args.rules); !chosen) return report(chosen.errors(), kInvalidDefinition, args.json);
     auto explained = views::explain(std::move(*parsed), args.device);
     if (!explained) return report(explained.errors(), kInvalidDefinition, args.json);
     if (args.json) print_json(views::explanation_json(*explained, args.device));
@@ -36,6 +38,7 @@ Runner add_explain_command(CLI::App& app) {
                     "or a name as `tree` prints it")
         ->required();
     cmd->add_flag("--json", args->json, "print the answer as JSON (schema guestaddr/explain/1)");
+    add_rules_flags(*cmd, args->rules);
     return [cmd, args] { return cmd->parsed() ? run_explain(*args) : -1; };
 }
 

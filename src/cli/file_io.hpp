@@ -13,9 +13,6 @@ namespace guestaddr::cli {
 // The whole file, or standard input for "-".
 Result<std::string> read_input(const std::string& path);
 
-// Writes all of `text` to the descriptor; false (errno set) on failure.
-bool write_all(int fd, std::string_view text);
-
 // Writes the definition's text to standard output.
 void print(const Definition& definition);
 

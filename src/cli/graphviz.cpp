@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "cli/file_io.hpp"
+#include "support/atomic_file.hpp"
 
 extern char** environ;
 
@@ -47,7 +48,7 @@ Result<std::string> draw_svg(const std::string& dot_text) {
     // it before writing anything: no pipe can fill up in either direction.
     Fds fds;
     fds.input = ::memfd_create("guestaddr-tree.dot", MFD_CLOEXEC);
-    if (fds.input < 0 || !write_all(fds.input, dot_text) || ::lseek(fds.input, 0, SEEK_SET) != 0)
+    if (fds.input < 0 || !support::write_all(fds.input, dot_text) || ::lseek(fds.input, 0, SEEK_SET) != 0)
         return failure(fmt::format("cannot hand the graph to Graphviz: {}", std::strerror(errno)));
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0) return failure(fmt::format("cannot start Graphviz: {}", std::strerror(errno)));

@@ -146,6 +146,7 @@ Result<RulesChoice> choose_rules(Definition& definition, const RulesFlags& flags
     if (!host_lookup_wanted()) {
         host.push_back("host: not looked at (GUESTADDR_HOST=none)");
     } else {
+        options.host_looked_at = true;
         // Only what the choice still needs: no QEMU is asked when --qemu
         // names one, no libvirtd when the stamp or --libvirt decides.
         if (flags.qemu.empty()) {

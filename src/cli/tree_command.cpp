@@ -17,14 +17,17 @@ struct TreeArgs {
     std::string input;
     std::string format = "text";
     bool json = false;
+    RulesFlags rules;
 };
 
 // The tree is always the assigned definition's: assign keeps every address
 // present, so a complete definition is drawn as it is, and an incomplete one
-// where assign would put its devices (those marked [chosen] and [added]).
+// where assign would put its devices (those marked [chosen] and [added]),
+// under the rules and capabilities assign would choose.
 int run_tree(const TreeArgs& args) {
     auto parsed = load(args.input);
     if (!parsed) return report(parsed.errors(), exit_status_for(parsed.errors()), args.json);
+    if (auto chosen = choose_rules(*parsed, args.rules); !chosen) return report(chosen.errors(), kInvalidDefinition, args.json);
     const std::vector<bool> written = views::written_addresses(parsed->domain());
     auto assigned = assign(std::move(*parsed));
     if (!assigned) return report(assigned.errors(), kInvalidDefinition, args.json);
@@ -57,6 +60,7 @@ Runner add_tree_command(CLI::App& app) {
     auto* format = cmd->add_option("--format", args->format, "text (default), dot (Graphviz) or svg (drawn by Graphviz)")
                        ->check(CLI::IsMember({"text", "dot", "svg"}));
     cmd->add_flag("--json", args->json, "print the tree as JSON (schema guestaddr/tree/1)")->excludes(format);
+    add_rules_flags(*cmd, args->rules);
     return [cmd, args] { return cmd->parsed() ? run_tree(*args) : -1; };
 }
 

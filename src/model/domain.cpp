@@ -40,7 +40,10 @@ std::optional<std::size_t> Domain::find_controller_index(std::string_view type, 
     return controller_table_.find(type, index);
 }
 
-void Domain::reindex_controllers() { controller_table_.rebuild(devices, controller_order); }
+void Domain::reindex_controllers() {
+    controller_table_.rebuild(devices, controller_order);
+    rebuild_controller_runs();
+}
 
 Device* Domain::find_controller(std::string_view type, unsigned index) {
     const std::optional<std::size_t> i = find_controller_index(type, index);
@@ -78,21 +81,84 @@ std::size_t Domain::add_implicit(Device&& device) {
     return i;
 }
 
-void Domain::enter_controller(std::size_t i) {
-    if (!libvirt->implicit_controllers_join_their_type) return controller_order.push_back(i);
-    const Device& c = devices[i];
-    const unsigned index = c.index.value_or(0);
-    // After the last controller of its type with a lower index, else before
-    // the first of its type, else at the end.
-    std::optional<std::size_t> after, before;
+void Domain::rebuild_controller_runs() {
+    controller_runs_.clear();
+    controller_runs_apart_ = false;
     for (std::size_t pos = 0; pos < controller_order.size(); ++pos) {
+        const std::string_view type = devices[controller_order[pos]].type.view();
+        if (!controller_runs_.empty() && controller_runs_.back().type == type) {
+            ++controller_runs_.back().end;
+            continue;
+        }
+        if (controller_run(type) != nullptr) controller_runs_apart_ = true;
+        controller_runs_.push_back({std::string(type), pos, pos + 1});
+    }
+}
+
+Domain::ControllerRun* Domain::controller_run(std::string_view type) {
+    for (ControllerRun& run : controller_runs_)
+        if (run.type == type) return &run;
+    return nullptr;
+}
+
+// Whether the runs still describe controller_order, checked at the ends of
+// the one of `type` (constant time): a list changed behind their back (a
+// controller's type set in place) has them worked out again.
+bool Domain::controller_runs_match(std::string_view type) {
+    const std::size_t size = controller_order.size();
+    if (controller_runs_.empty()) return size == 0;
+    if (controller_runs_.back().end != size) return false;
+    const ControllerRun* run = controller_run(type);
+    if (run == nullptr) return true;
+    const auto type_at = [&](std::size_t pos) { return devices[controller_order[pos]].type.view(); };
+    return type_at(run->begin) == type && type_at(run->end - 1) == type &&
+           (run->begin == 0 || type_at(run->begin - 1) != type) && (run->end == size || type_at(run->end) != type);
+}
+
+// controller_order got an entry of `type` at `at`: its run grows, the later ones move.
+void Domain::note_controller_entered(std::size_t at, std::string_view type) {
+    ControllerRun* run = controller_run(type);
+    if (run == nullptr) {
+        controller_runs_apart_ = controller_runs_apart_ || at + 1 != controller_order.size();
+        controller_runs_.push_back({std::string(type), at, at + 1});
+        return;
+    }
+    if (at < run->begin || at > run->end) controller_runs_apart_ = true;
+    for (ControllerRun& other : controller_runs_)
+        if (&other != run && other.begin >= run->end) ++other.begin, ++other.end;
+    ++run->end;
+}
+
+// Where libvirt enters an implicit controller `c` in its list: after the
+// last controller of its type with a lower or equal index, else before the
+// first of its type, else at the end. Between `first` and `last` of the list.
+std::size_t Domain::controller_place(const Device& c, std::size_t first, std::size_t last) const {
+    const unsigned index = c.index.value_or(0);
+    std::optional<std::size_t> after, before;
+    for (std::size_t pos = first; pos < last; ++pos) {
         const Device& other = devices[controller_order[pos]];
         if (other.type != c.type) continue;
         if (other.index.value_or(0) <= index) after = pos;
         else if (!before) before = pos;
     }
-    const std::size_t at = after ? *after + 1 : before.value_or(controller_order.size());
+    return after ? *after + 1 : before.value_or(controller_order.size());
+}
+
+void Domain::enter_controller(std::size_t i) {
+    const Device& c = devices[i];
+    const std::string_view type = c.type.view();
+    std::size_t at = controller_order.size();
+    if (libvirt->implicit_controllers_join_their_type) {
+        if (!controller_runs_match(type)) rebuild_controller_runs();
+        const ControllerRun* run = controller_run(type);
+        if (controller_runs_apart_) at = controller_place(c, 0, controller_order.size());
+        // Controllers come in rising indexes (root ports, bridges): one that
+        // is not below the last of its type goes right after it.
+        else if (run && devices[controller_order[run->end - 1]].index.value_or(0) <= c.index.value_or(0)) at = run->end;
+        else if (run) at = controller_place(c, run->begin, run->end);
+    }
     controller_order.insert(controller_order.begin() + static_cast<std::ptrdiff_t>(at), i);
+    note_controller_entered(at, type);
 }
 
 namespace {

@@ -122,6 +122,23 @@ struct Domain {
     void reindex_controllers();
 
 private:
+    // The stretch of controller_order each controller type holds, in list
+    // order, while every type holds one stretch (libvirt keeps them
+    // together), so that entering an implicit controller next to those of
+    // its type costs no scan of the whole list. Worked out again from
+    // controller_order where it no longer matches it.
+    struct ControllerRun {
+        std::string type;
+        std::size_t begin = 0, end = 0;
+    };
+    std::vector<ControllerRun> controller_runs_;
+    bool controller_runs_apart_ = false;  // a type in two stretches: no runs, scan the list
+    void rebuild_controller_runs();
+    ControllerRun* controller_run(std::string_view type);
+    bool controller_runs_match(std::string_view type);
+    void note_controller_entered(std::size_t at, std::string_view type);
+    std::size_t controller_place(const Device& c, std::size_t first, std::size_t last) const;
+
     ControllerTable controller_table_;
 };
 

@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 
 #include "qmp/qmp_client.hpp"
+#include "support/atomic_file.hpp"
 
 namespace guestaddr::qmp {
 namespace fs = std::filesystem;
@@ -288,20 +289,7 @@ void write_cache_file(const fs::path& file, std::string_view text) {
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
     if (ec) return;
-    std::string temp = (file.parent_path() / fmt::format(".{}.XXXXXX", file.filename().string())).string();
-    const int fd = ::mkstemp(temp.data());
-    if (fd < 0) return;
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += static_cast<std::size_t>(n);
-    }
-    const bool written = done == text.size() && ::fsync(fd) == 0;
-    ::close(fd);
-    if (written) fs::rename(temp, file, ec);
-    if (!written || ec) fs::remove(temp, ec);
+    support::replace_file(file.string(), [&](const auto& sink) { sink(text); });  // a cache not written is asked again
 }
 
 const ProbedQemu& probe_qemu(const std::string& spec) {

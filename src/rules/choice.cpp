@@ -56,6 +56,12 @@ struct QemuChoice {
 // stamp says: --qemu, else the host's, else the stamp's. A host QEMU that
 // cannot be asked (it does not start, or runs no guest of this arch) is
 // passed over, and said so.
+// What the choice knows of the host, for its reasons: the front end looked
+// and found nothing, or it did not look (the library alone never does).
+std::string no_host(const AssignOptions& options, std::string_view what) {
+    return options.host_looked_at ? fmt::format("no {} on the host", what) : std::string("the host not looked at");
+}
+
 QemuChoice choose_qemu(const model::Domain& domain, const AssignOptions& options) {
     if (!options.qemu.empty()) return {options.qemu, "--qemu", qemu_version(options.qemu, domain)};
     std::string passed_over;
@@ -67,7 +73,7 @@ QemuChoice choose_qemu(const model::Domain& domain, const AssignOptions& options
         }
     }
     if (domain.stamp && machine::is_qemu_version(domain.stamp->qemu))
-        return {domain.stamp->qemu, "the definition's stamp (no --qemu, no QEMU on the host)" + passed_over,
+        return {domain.stamp->qemu, "the definition's stamp (no --qemu, " + no_host(options, "QEMU") + ")" + passed_over,
                 qemu_version(domain.stamp->qemu, domain)};
     return {"", passed_over, std::nullopt};
 }
@@ -87,7 +93,7 @@ Chosen choose_libvirt(const model::Domain& domain, const AssignOptions& options,
     if (const LibvirtRules* host = find_libvirt(options.host_libvirt))
         return {host, "the host's libvirt (" + options.host_libvirt + ")"};
     const std::string no_host_libvirt = options.host_libvirt.empty()
-                                            ? std::string("no libvirt on the host")
+                                            ? no_host(options, "libvirt")
                                             : "the host's libvirt " + options.host_libvirt + " has no rules in guestaddr";
     if (qemu.version) {
         const LibvirtRules& paired = libvirt_paired_with(qemu.version->major, qemu.version->minor);
@@ -95,7 +101,8 @@ Chosen choose_libvirt(const model::Domain& domain, const AssignOptions& options,
                                      major_minor(*qemu.version), qemu.why, no_host_libvirt, paired.version,
                                      paired.paired_qemu)};
     }
-    return {&newest_libvirt(), "the newest built-in rules (no stamp, no --libvirt, no QEMU found, " + no_host_libvirt + ")"};
+    const std::string host = options.host_looked_at ? "no QEMU found, " + no_host_libvirt : no_host_libvirt;
+    return {&newest_libvirt(), "the newest built-in rules (no stamp, no --libvirt, " + host + ")"};
 }
 
 }  // namespace
@@ -104,8 +111,8 @@ std::vector<std::string> choose(model::Domain& domain, const AssignOptions& opti
     QemuChoice qemu = choose_qemu(domain, options);
     const Chosen libvirt = choose_libvirt(domain, options, qemu);
     if (qemu.spec.empty()) {
-        qemu.why = fmt::format("the QEMU libvirt {} comes with (no --qemu, no QEMU on the host{})",
-                               libvirt.rules->version, qemu.why);
+        qemu.why = fmt::format("the QEMU libvirt {} comes with (no --qemu, {}{})", libvirt.rules->version,
+                               no_host(options, "QEMU"), qemu.why);
         qemu.spec = std::string(libvirt.rules->paired_qemu);
         qemu.version = qemu_version(qemu.spec, domain);
     }
@@ -126,12 +133,7 @@ std::vector<std::string> choose(model::Domain& domain, const AssignOptions& opti
 }
 
 void follow_stamp(model::Domain& domain) {
-    if (domain.rules_chosen) return;
-    AssignOptions options;
-    options.libvirt = domain.stamp ? domain.stamp->libvirt : std::string(libvirt_9_0().version);
-    options.qemu = domain.stamp && machine::is_qemu_version(domain.stamp->qemu) ? domain.stamp->qemu
-                                                                                 : std::string(libvirt_9_0().paired_qemu);
-    choose(domain, options);
+    if (!domain.rules_chosen) choose(domain, AssignOptions{});
 }
 
 }  // namespace guestaddr::rules

@@ -16,8 +16,9 @@ namespace guestaddr::rules {
 // and for a libvirt other than the stamp's without options.restamp.
 std::vector<std::string> choose(model::Domain& domain, const AssignOptions& options);
 
-// For a domain nothing was chosen for: the stamp's rules, else libvirt 9.0
-// and QEMU 7.2 (what guestaddr did before it knew other versions).
+// For a domain nothing was chosen for: choose(domain, AssignOptions{}), the
+// stamp's rules, else the newest built-in pair (the library does not look at
+// the host; the CLI chooses before with what it found there).
 void follow_stamp(model::Domain& domain);
 
 }  // namespace guestaddr::rules

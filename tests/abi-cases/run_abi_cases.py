@@ -37,6 +37,10 @@ KINDS = [
 ]
 
 
+# The verdicts are libvirt 9.0's, with QEMU 7.2.
+RULES = ["--libvirt", "9.0", "--qemu", "7.2"]
+
+
 def expected_kind(message):
     for libvirt, ours in KINDS:
         if re.search(libvirt, message):
@@ -46,7 +50,8 @@ def expected_kind(message):
 
 def json_agrees(guestaddr, case, text):
     """--json tells the same differences as the text, one object each."""
-    r = subprocess.run([guestaddr, "check-abi", "--json", os.path.join(case, "old.xml"), os.path.join(case, "new.xml")],
+    r = subprocess.run([guestaddr, "check-abi", *RULES, "--json", os.path.join(case, "old.xml"),
+                        os.path.join(case, "new.xml")],
                        capture_output=True, text=True, timeout=60)
     if r.returncode != text.returncode:
         return False
@@ -59,7 +64,7 @@ def json_agrees(guestaddr, case, text):
 
 def judge(guestaddr, case):
     verdict = open(os.path.join(case, "verdict.txt")).read().splitlines()
-    r = subprocess.run([guestaddr, "check-abi", os.path.join(case, "old.xml"), os.path.join(case, "new.xml")],
+    r = subprocess.run([guestaddr, "check-abi", *RULES, os.path.join(case, "old.xml"), os.path.join(case, "new.xml")],
                        capture_output=True, text=True, timeout=60)
     if not json_agrees(guestaddr, case, r):
         return False, "--json does not tell what the text tells"

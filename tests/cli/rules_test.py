@@ -70,6 +70,24 @@ with tempfile.TemporaryDirectory() as tmp:
     # A fresh q35 guest under 11.3: pc-q35-10.0 and the iTCO watchdog.
     r = run("assign", "--libvirt", "11.3", "--qemu", "10.0", src)
     check("11.3 rules on 10.0", r.returncode == 0 and "pc-q35-10.0" in r.stdout and "model='itco'" in r.stdout, r.stderr)
+    # tree, explain and check-abi choose as assign does: the stamp, the flags,
+    # (the host: below), the newest pair.
+    for command in (["tree"], ["explain"], ["check-abi"]):
+        def args(path):
+            return [*command, path, "52:54:00:00:00:01"] if command == ["explain"] else \
+                [*command, path, path] if command == ["check-abi"] else [*command, path]
+        r = run(*args(old), "--verbose")
+        check(f"{command[0]} follows the stamp", r.returncode == 0 and "libvirt 9.0, from the definition's stamp"
+              in r.stderr, r.stderr)
+        r = run(*args(src), "--verbose")
+        check(f"{command[0]} without a stamp: the newest pair", r.returncode == 0
+              and "rules: libvirt 11.3, from the newest built-in rules" in r.stderr, r.stderr)
+        r = run(*args(src), "--libvirt", "9.0", "--qemu", "7.2", "--verbose")
+        check(f"{command[0]} --libvirt 9.0 --qemu 7.2", r.returncode == 0 and "rules: libvirt 9.0, from --libvirt"
+              in r.stderr and "capabilities: QEMU 7.2 (built-in table), from --qemu" in r.stderr, r.stderr)
+        r = run(*args(old), "--libvirt", "11.3")
+        check(f"{command[0]}: another --libvirt than the stamp's is refused", r.returncode == 1
+              and "--restamp" in r.stderr, r.stderr)
     r = run("assign", "--libvirt", "10.1", src)
     check("unknown libvirt refused", r.returncode == 1 and "10.1" in r.stderr and "9.0, 11.3" in r.stderr, r.stderr)
     r = run("assign", "--qemu", "8.2", src)
@@ -89,7 +107,7 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("upgrade-check", "--libvirt", "11.3", "--qemu", "10.0", "--json", empty_usb, src)
     try:
         j = json.loads(r.stdout)
-        ok = r.returncode == 1 and j["summary"] == {"unchanged": 0, "changed": 1, "refused": 1} \
+        ok = r.returncode == 1 and j["summary"] == {"unchanged": 0, "changed": 1, "refused": 1, "skipped": 0, "not_read": 0} \
             and not j["definitions"][0]["accepted"] and "USB disk" in j["definitions"][0]["refusal"] \
             and j["definitions"][1]["accepted"] and bool(j["definitions"][1]["changes"])
     except (ValueError, KeyError, IndexError):
@@ -123,9 +141,55 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("upgrade-check", "--libvirt", "11.3", "--qemu", "10.0", etc)
     check("upgrade-check: every definition accepted unchanged is exit 0", r.returncode == 0
           and r.stdout.endswith("1 definitions for libvirt 11.3 + QEMU 10.0: 1 unchanged, 0 changed, 0 refused\n"), r.stdout)
-    r = run("upgrade-check", "--libvirt", "11.3", "--qemu", "10.0", os.path.join(tmp, "missing.xml"))
-    check("upgrade-check: a definition that cannot be read is refused", r.returncode == 1 and "REFUSED" in r.stdout,
+    # A host's folder as it is: autostart/ links to the guests' own files
+    # (one verdict per guest), networks/ with <network> documents (skipped,
+    # said), a link to a guest since undefined, a guest in a subfolder.
+    os.symlink("../a-stamped.xml", os.path.join(etc, "autostart", "a-stamped.xml"))
+    os.symlink("../gone.xml", os.path.join(etc, "autostart", "gone.xml"))
+    os.makedirs(os.path.join(etc, "networks", "autostart"))
+    network = write(os.path.join(etc, "networks"), "default.xml",
+                    "<network><name>default</name><forward mode='nat'/><ip address='192.168.122.1'/></network>")
+    os.symlink("../default.xml", os.path.join(etc, "networks", "autostart", "default.xml"))
+    os.makedirs(os.path.join(etc, "more"))
+    with open(src) as f:
+        write(os.path.join(etc, "more"), "d-new.xml", f.read())
+    r = run("upgrade-check", "--libvirt", "11.3", "--qemu", "10.0", etc)
+    lines = r.stdout.splitlines()
+    check("upgrade-check of a host folder: subfolders, each guest once, other documents skipped",
+          r.returncode == 1 and lines[0] == os.path.join(etc, "a-stamped.xml") + ": ok, no guest-visible change"
+          and lines[1].startswith(os.path.join(etc, "more", "d-new.xml") + ": ok, ")
+          and "skipped " + network + ": a <network> definition, not a domain" in lines
+          and "skipped " + os.path.join(etc, "autostart", "gone.xml") + ": a link to nothing" in lines
+          and not any("autostart" in l and ": ok" in l for l in lines)
+          and lines[-1] == "2 definitions for libvirt 11.3 + QEMU 10.0: 1 unchanged, 1 changed, 0 refused, 2 skipped",
           r.stdout + r.stderr)
+    r = run("upgrade-check", "--libvirt", "11.3", "--qemu", "10.0", os.path.join(etc, "autostart", "a-stamped.xml"),
+            os.path.join(etc, "a-stamped.xml"))
+    check("upgrade-check: one guest named twice, through a link, is checked once under its own name",
+          r.returncode == 0 and r.stdout.splitlines()[0] == os.path.join(etc, "a-stamped.xml")
+          + ": ok, no guest-visible change" and r.stdout.count(": ok") == 1, r.stdout + r.stderr)
+    r = run("upgrade-check", "--libvirt", "11.3", "--qemu", "10.0", "--json", etc)
+    try:
+        j = json.loads(r.stdout)
+        ok = r.returncode == 1 and len(j["definitions"]) == 2 and j["summary"]["skipped"] == 2 \
+            and j["summary"]["not_read"] == 0 and j["errors"] == [] and len(j["skipped"]) == 2
+    except (ValueError, KeyError, IndexError):
+        ok = False
+    check("upgrade-check --json: skipped documents", ok, r.stdout)
+    # A file that cannot be read is no verdict on a guest: the check itself
+    # failed (exit 2, as for `assign`), said on stderr, the rest still checked.
+    missing = os.path.join(tmp, "missing.xml")
+    r = run("upgrade-check", "--libvirt", "11.3", "--qemu", "10.0", missing, old)
+    check("upgrade-check: a definition that cannot be read is exit 2, not a refusal",
+          r.returncode == 2 and "REFUSED" not in r.stdout and missing in r.stderr
+          and r.stdout.startswith(old + ": ok") and r.stdout.endswith(", 1 not read\n"), r.stdout + r.stderr)
+    r = run("upgrade-check", "--libvirt", "11.3", "--qemu", "10.0", "--json", missing)
+    try:
+        j = json.loads(r.stdout)
+        ok = r.returncode == 2 and j["definitions"] == [] and len(j["errors"]) == 1 and missing in j["errors"][0]
+    except (ValueError, KeyError, IndexError):
+        ok = False
+    check("upgrade-check --json: a file not read", ok, r.stdout + r.stderr)
 
 # Defaults from the host, with controlled emulators: a folder standing for
 # the host's PATH holds wrappers of a known QEMU (and a libvirtd that prints
@@ -180,8 +244,13 @@ with tempfile.TemporaryDirectory() as tmp:
         check("no QEMU, no libvirt: the newest pair", r.returncode == 0 and "libvirt='11.3' qemu='10.0'" in r.stdout
               and "no QEMU found" in r.stderr, r.stderr)
         r = run_on(dict(nothing, GUESTADDR_HOST="none", PATH=bookworm["PATH"]), "assign", src, "--verbose")
-        check("GUESTADDR_HOST=none looks at nothing", r.returncode == 0 and "libvirt='11.3' qemu='10.0'" in r.stdout
-              and "GUESTADDR_HOST=none" in r.stderr, r.stderr)
+        check("GUESTADDR_HOST=none looks at nothing, and --verbose says so", r.returncode == 0
+              and "libvirt='11.3' qemu='10.0'" in r.stdout and "GUESTADDR_HOST=none" in r.stderr
+              and "the host not looked at" in r.stderr and "no QEMU found" not in r.stderr
+              and "on the host" not in r.stderr, r.stderr)
+        r = run_on(bookworm, "tree", src, "--verbose")
+        check("tree follows the host as assign does", r.returncode == 0 and "libvirt 9.0 pairs with QEMU 7.2" in r.stderr
+              and r.stdout == run("tree", "--libvirt", "9.0", "--qemu", "7.2", src).stdout, r.stderr)
         stamped = write(tmp, "stamped.xml", run("assign", "--libvirt", "9.0", "--qemu", "7.2", src).stdout)
         r = run_on(host(tmp, "upgraded", qemu="7.2", libvirt="11.3.0"), "assign", stamped, "--verbose")
         check("the stamp comes before the host's libvirt", r.returncode == 0 and "libvirt='9.0'" in r.stdout

@@ -14,6 +14,10 @@ libvirt's answer and ours):
     <graphics> and <audio>, which a guest does not see as an addressed
     device), each device found in the other file by what identifies it
     there (see `identity`), so the devices libvirt adds on its own count;
+    a MAC identifies an interface only where both files have it: one in a
+    single file was made up for a NIC the input gave none (libvirt draws a
+    random one, guestaddr derives one), and such interfaces are matched by
+    their order (that a MAC the input gave is kept, the runners check);
   - each device's own <address> (not the host address inside <source>),
     numbers compared by value and omitted attributes taken at libvirt's
     defaults;
@@ -105,17 +109,27 @@ def source_address(dev):
                     for n in src.iter() if n.attrib)
 
 
-def identity(dev):
+def mac_of(dev):
+    """An interface's MAC, lower case; None without one."""
+    mac = dev.find("mac")
+    return mac.get("address").strip().lower() if mac is not None and mac.get("address") else None
+
+
+def macs(root):
+    """The MACs of a definition's interfaces."""
+    container = root.find("devices")
+    return {m for m in (mac_of(d) for d in (container.iter("interface") if container is not None else [])) if m}
+
+
+def identity(dev, shared_macs):
     """What names a device across two definitions, before ordinals."""
     tag = dev.tag
     if tag == "disk":
         target = dev.find("target")
         return f"disk[{target.get('dev') if target is not None else ''}]"
     if tag == "interface":
-        mac = dev.find("mac")
-        if mac is not None and mac.get("address"):
-            return f"interface[{mac.get('address').lower()}]"
-        return "interface"
+        mac = mac_of(dev)
+        return f"interface[{mac}]" if mac in shared_macs else "interface"
     if tag == "controller":
         model = dev.get("model", "")
         companion = model if model.startswith("ich9-") else ""
@@ -139,7 +153,7 @@ def identity(dev):
     return tag
 
 
-def devices(root, ignore):
+def devices(root, ignore, shared_macs):
     """{identity#ordinal: element} in document order."""
     found = {}
     seen = {}
@@ -147,7 +161,7 @@ def devices(root, ignore):
     for dev in (list(container) if container is not None else []):
         if not isinstance(dev.tag, str) or dev.tag in NOT_DEVICES or dev.tag in ignore:
             continue
-        key = identity(dev)
+        key = identity(dev, shared_macs)
         n = seen.get(key, 0)
         seen[key] = n + 1
         found[f"{key}#{n}"] = dev
@@ -194,7 +208,8 @@ def compare(expected, actual, ignore=frozenset()):
         a = child_attr(actual, "os/type", attr)
         if e != a:
             out.append(f"machine: {attr} {e!r} expected, {a!r} found")
-    want, got = devices(expected, ignore), devices(actual, ignore)
+    shared_macs = macs(expected) & macs(actual)
+    want, got = devices(expected, ignore, shared_macs), devices(actual, ignore, shared_macs)
     for key, dev in want.items():
         other = got.get(key)
         if other is None:

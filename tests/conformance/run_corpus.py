@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import domain_compare
 
@@ -44,7 +45,20 @@ def judge(guestaddr, rules, case, stored, ignore):
         return False, f"refused (exit {r.returncode}): {r.stderr.strip()}"
     with open(expected, encoding="utf-8") as f:
         diffs = domain_compare.compare_texts(f.read(), r.stdout, ignore)
+    diffs += lost_macs(given, r.stdout)
     return not diffs, "; ".join(diffs)
+
+
+def lost_macs(given, output):
+    """The MACs the input gave that the output does not keep (the comparison
+    matches interfaces by a MAC only where both definitions have it)."""
+    try:
+        with open(given, encoding="utf-8") as f:
+            wanted = domain_compare.macs(ET.fromstring(f.read()))
+        kept = domain_compare.macs(ET.fromstring(output))
+    except (ET.ParseError, UnicodeDecodeError, ValueError):
+        return []  # compare_texts says so
+    return [f"interface[{mac}]: the input's MAC not kept" for mac in sorted(wanted - kept)]
 
 
 def main():

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Installs QEMU 10.0 (qemu-system-x86 from Debian bookworm-backports) for the
-# tests, beside the host's QEMU 7.2 and without touching the host's packages:
-# the .debs are fetched with a private apt configuration and unpacked with
-# `dpkg -x` under DEST (default /opt/guestaddr/qemu-10.0). The shared
-# libraries are bookworm's own (libvirglrenderer1 for the OpenGL module);
-# the firmware the packages leave to seabios and ipxe-qemu is the host's, as
-# QEMU 7.2 uses, so that a guest migrates between the two with ROMs of the
-# same sizes.
+# Installs QEMU 10.0 (the system emulators guestaddr addresses guests for,
+# from Debian bookworm-backports) for the tests and for
+# tools/gen-capabilities, beside the host's QEMU 7.2 and without touching the
+# host's packages: the .debs are fetched with a private apt configuration and
+# unpacked with `dpkg -x` under DEST (default /opt/guestaddr/qemu-10.0). The
+# shared libraries are bookworm's own (libvirglrenderer1 for the OpenGL
+# module); the firmware the packages leave to seabios and ipxe-qemu is the
+# host's, as QEMU 7.2 uses, so that a guest migrates between the two with ROMs
+# of the same sizes.
 #
 # QEMU also loads modules from the folder it was built for, the host's
 # /usr/lib/x86_64-linux-gnu/qemu, and aborts on one of another build (QEMU
 # 7.2's), so the wrappers run it in a private mount namespace where its own
 # module folder stands there instead (needs root, as the tests run in CI).
 #
-# DEST/bin/qemu-system-x86_64 runs it with its modules and data:
+# DEST/bin/qemu-system-ARCH runs it with its modules and data, for ARCH in
+# x86_64, aarch64, arm, ppc64, riscv64 and s390x:
 #   DEST/bin/qemu-system-x86_64 --version   ->  QEMU emulator version 10.0.x
 # DEST/nospice/bin/qemu-system-x86_64 is the same QEMU without the
 # qemu-system-modules-spice package (no qxl, no SPICE), as on a host that
@@ -21,11 +23,19 @@
 set -euo pipefail
 DEST=${1:-/opt/guestaddr/qemu-10.0}
 SUITE=bookworm-backports
-PACKAGES=(qemu-system-x86 qemu-system-data qemu-system-common qemu-system-modules-opengl qemu-system-modules-spice)
+PACKAGES=(qemu-system-x86 qemu-system-arm qemu-system-ppc qemu-system-riscv qemu-system-s390x qemu-system-data qemu-system-common
+          qemu-system-modules-opengl qemu-system-modules-spice)
+# The emulators of those packages that guestaddr knows (tools/gen-capabilities' list).
+EMULATORS=(x86_64 aarch64 arm ppc64 riscv64 s390x)
 
-if [ -x "$DEST/bin/qemu-system-x86_64" ] && "$DEST/bin/qemu-system-x86_64" --version | grep -q 'version 10\.0\.'; then
-    exit 0
-fi
+installed() {
+    local arch
+    for arch in "${EMULATORS[@]}"; do
+        [ -x "$DEST/bin/qemu-system-$arch" ] && "$DEST/bin/qemu-system-$arch" --version 2>/dev/null | grep -q 'version 10\.0\.' ||
+            return 1
+    done
+}
+if installed; then exit 0; fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -56,13 +66,16 @@ wrapper() {  # wrapper FILE MODULE_DIR
 # QEMU 10.0 unpacked by tests/qemu/install-qemu-10.sh, with the modules of $2.
 exec unshare --mount --propagation private sh -c \\
     'mount --bind "\$0" /usr/lib/x86_64-linux-gnu/qemu && exec "\$@"' $2 \\
-    $DEST/root/usr/bin/qemu-system-x86_64 -L $DEST/root/usr/share/qemu "\$@"
+    $DEST/root/usr/bin/$(basename "$1") -L $DEST/root/usr/share/qemu "\$@"
 WRAP
     chmod +x "$1"
 }
-wrapper "$DEST.new/bin/qemu-system-x86_64" "$moddir"
+for arch in "${EMULATORS[@]}"; do wrapper "$DEST.new/bin/qemu-system-$arch" "$moddir"; done
 wrapper "$DEST.new/nospice/bin/qemu-system-x86_64" "$DEST/nospice/modules"
 
-rm -rf "$DEST"
+# Swapped in with two renames, so that a test running meanwhile finds one QEMU or the other.
+rm -rf "$DEST.old"
+[ ! -e "$DEST" ] || mv "$DEST" "$DEST.old"
 mv "$DEST.new" "$DEST"
-"$DEST/bin/qemu-system-x86_64" --version | head -1
+rm -rf "$DEST.old"
+for arch in "${EMULATORS[@]}"; do "$DEST/bin/qemu-system-$arch" --version | head -1; done

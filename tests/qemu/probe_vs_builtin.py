@@ -19,14 +19,17 @@ import tempfile
 GUESTADDR = sys.argv[1]
 CORPORA = sys.argv[2:]
 QEMU_10 = os.environ.get("GUESTADDR_QEMU_10", "/opt/guestaddr/qemu-10.0/bin/qemu-system-x86_64")
-QEMU_10_NOSPICE = os.path.join(os.path.dirname(os.path.dirname(QEMU_10)), "nospice", "bin", "qemu-system-x86_64")
+QEMU_10_BIN = os.path.dirname(QEMU_10)
+QEMU_10_NOSPICE = os.path.join(os.path.dirname(QEMU_10_BIN), "nospice", "bin", "qemu-system-x86_64")
 
+# The emulator that runs each arch's guests.
+EMULATORS = {"x86_64": "qemu-system-x86_64", "i686": "qemu-system-x86_64", "aarch64": "qemu-system-aarch64",
+             "armv7l": "qemu-system-arm", "ppc64": "qemu-system-ppc64", "ppc64le": "qemu-system-ppc64",
+             "riscv64": "qemu-system-riscv64", "s390x": "qemu-system-s390x"}
 # The binary that runs each arch's guests, per QEMU version.
 BINARIES = {
-    "7.2": {"x86_64": "/usr/bin/qemu-system-x86_64", "i686": "/usr/bin/qemu-system-x86_64",
-            "aarch64": "/usr/bin/qemu-system-aarch64", "ppc64": "/usr/bin/qemu-system-ppc64",
-            "ppc64le": "/usr/bin/qemu-system-ppc64", "s390x": "/usr/bin/qemu-system-s390x"},
-    "10.0": {"x86_64": QEMU_10, "i686": QEMU_10},
+    "7.2": {arch: os.path.join("/usr/bin", name) for arch, name in EMULATORS.items()},
+    "10.0": {arch: os.path.join(QEMU_10_BIN, name) for arch, name in EMULATORS.items()},
 }
 
 

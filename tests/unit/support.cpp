@@ -13,10 +13,17 @@ std::string domain_xml(const std::string& machine, const std::string& devices) {
         machine, devices);
 }
 
+AssignOptions libvirt_9_0_rules() {
+    AssignOptions options;
+    options.libvirt = "9.0";
+    options.qemu = "7.2";
+    return options;
+}
+
 Definition assigned(const std::string& machine, const std::string& devices) {
     auto parsed = parse(domain_xml(machine, devices));
     if (!parsed) throw std::runtime_error("parse failed: " + parsed.errors().front().to_string());
-    auto result = assign(std::move(*parsed));
+    auto result = assign(std::move(*parsed), libvirt_9_0_rules());
     if (!result) throw std::runtime_error("assign failed: " + result.errors().front().to_string());
     return std::move(*result);
 }
@@ -24,7 +31,7 @@ Definition assigned(const std::string& machine, const std::string& devices) {
 std::vector<Error> assign_errors(const std::string& machine, const std::string& devices) {
     auto parsed = parse(domain_xml(machine, devices));
     if (!parsed) return parsed.errors();
-    auto result = assign(std::move(*parsed));
+    auto result = assign(std::move(*parsed), libvirt_9_0_rules());
     if (!result) return result.errors();
     return {};
 }

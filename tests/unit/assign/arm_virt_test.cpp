@@ -20,7 +20,7 @@ std::string arm_xml(const std::string& machine, const std::string& devices) {
 Result<Definition> arm_assign(const std::string& machine, const std::string& devices) {
     auto parsed = parse(arm_xml(machine, devices));
     if (!parsed) return parsed.errors();
-    return assign(std::move(*parsed));
+    return assign(std::move(*parsed), libvirt_9_0_rules());
 }
 
 Definition arm_assigned(const std::string& machine, const std::string& devices) {

@@ -18,7 +18,7 @@ std::string pseries_xml(const std::string& devices, const std::string& arch = "p
 Definition pseries(const std::string& devices, const std::string& arch = "ppc64") {
     auto parsed = parse(pseries_xml(devices, arch));
     if (!parsed) throw std::runtime_error("parse failed: " + parsed.errors().front().to_string());
-    auto result = assign(std::move(*parsed));
+    auto result = assign(std::move(*parsed), libvirt_9_0_rules());
     if (!result) throw std::runtime_error("assign failed: " + result.errors().front().to_string());
     return std::move(*result);
 }
@@ -26,7 +26,7 @@ Definition pseries(const std::string& devices, const std::string& arch = "ppc64"
 std::vector<Error> pseries_errors(const std::string& devices) {
     auto parsed = parse(pseries_xml(devices));
     if (!parsed) return parsed.errors();
-    auto result = assign(std::move(*parsed));
+    auto result = assign(std::move(*parsed), libvirt_9_0_rules());
     return result ? std::vector<Error>{} : result.errors();
 }
 

@@ -18,7 +18,7 @@ std::string s390x_xml(const std::string& devices, const std::string& machine = "
 Result<Definition> assign_s390x(const std::string& devices) {
     auto parsed = parse(s390x_xml(devices));
     if (!parsed) return parsed.errors();
-    return assign(std::move(*parsed));
+    return assign(std::move(*parsed), libvirt_9_0_rules());
 }
 
 Definition assigned_s390x(const std::string& devices) {
@@ -50,7 +50,7 @@ TEST(S390x, AliasAndAbsentMachineBecomeTheVersionedDefault) {
     auto parsed = parse(
         "<domain type='qemu'><name>t</name><memory>524288</memory><os><type arch='s390x'>hvm</type></os></domain>");
     ASSERT_TRUE(parsed);
-    auto result = assign(std::move(*parsed));
+    auto result = assign(std::move(*parsed), libvirt_9_0_rules());
     ASSERT_TRUE(result);
     EXPECT_EQ(result->domain().machine, "s390-ccw-virtio-7.2");
 }

@@ -1,8 +1,11 @@
 // Domain::find_controller looks controllers up in a table: it must answer
 // as a scan of controller_order would, after every way the domain changes.
+#include <random>
+
 #include <gtest/gtest.h>
 
 #include "guestaddr/hotplug.hpp"
+#include "rules/libvirt_rules.hpp"
 #include "support.hpp"
 
 namespace guestaddr::testing {
@@ -69,6 +72,72 @@ TEST(ControllerTable, AnswersAsAScanAfterAttachAndDetach) {
     ASSERT_TRUE(detached.ok()) << detached.errors().front().to_string();
     expect_table_matches_scan(detached->domain());
     EXPECT_TRUE(detached->domain().find_controller("scsi", 7));
+}
+
+// Where libvirt 11.3 enters an implicit controller in its list, by a scan
+// of the whole list: after the last of its type with a lower or equal
+// index, else before the first of its type, else at the end.
+std::size_t scanned_place(const model::Domain& domain, const model::Device& c) {
+    std::optional<std::size_t> after, before;
+    for (std::size_t pos = 0; pos < domain.controller_order.size(); ++pos) {
+        const model::Device& other = domain.devices[domain.controller_order[pos]];
+        if (other.type != c.type) continue;
+        if (other.index.value_or(0) <= c.index.value_or(0)) after = pos;
+        else if (!before) before = pos;
+    }
+    return after ? *after + 1 : before.value_or(domain.controller_order.size());
+}
+
+model::Device controller(const char* type, unsigned index) {
+    model::Device c;
+    c.cls = model::DeviceClass::Controller;
+    c.element = "controller";
+    c.type = type;
+    c.index = index;
+    return c;
+}
+
+// Domain::enter_controller finds the place without that scan (rising
+// indexes join the end of their type's run at once); it must answer as the
+// scan does, for controllers in any order of types and indexes, with
+// removals between.
+TEST(ControllerOrder, ImplicitControllersUnderLibvirt11_3StandWhereTheScanPutsThem) {
+    std::mt19937 random(8);
+    const char* types[] = {"pci", "usb", "scsi", "virtio-serial", "sata"};
+    for (int round = 0; round < 50; ++round) {
+        auto parsed = parse(domain_xml("q35", "<controller type='usb' index='0'/><controller type='scsi' index='2'/>"
+                                              "<controller type='pci' index='0' model='pcie-root'/>"));
+        ASSERT_TRUE(parsed.ok());
+        model::Domain& domain = parsed->domain();
+        domain.libvirt = &rules::libvirt_11_3();
+        for (int n = 0; n < 60; ++n) {
+            if (n % 17 == 16) domain.remove(domain.controller_order[random() % domain.controller_order.size()]);
+            model::Device c = controller(types[random() % 5], random() % 2 ? n : random() % 8);
+            std::vector<std::size_t> expected = domain.controller_order;
+            expected.insert(expected.begin() + static_cast<std::ptrdiff_t>(scanned_place(domain, c)),
+                            domain.devices.size());
+            domain.add_implicit(std::move(c));
+            ASSERT_EQ(domain.controller_order, expected) << "round " << round << ", controller " << n;
+        }
+        expect_table_matches_scan(domain);
+    }
+}
+
+// A controller's type changed in place (and the table told) moves it to
+// another type's run: the runs are worked out again, not trusted.
+TEST(ControllerOrder, ATypeChangedInPlaceIsFollowed) {
+    auto parsed = parse(domain_xml("q35", "<controller type='usb' index='0'/><controller type='scsi' index='0'/>"
+                                          "<controller type='sata' index='0'/>"));
+    ASSERT_TRUE(parsed.ok());
+    model::Domain& domain = parsed->domain();
+    domain.libvirt = &rules::libvirt_11_3();
+    domain.devices[domain.controller_order[2]].type = "usb";  // usb, scsi, usb: apart
+    domain.reindex_controllers();
+    model::Device c = controller("usb", 5);
+    const std::size_t place = scanned_place(domain, c);
+    domain.add_implicit(std::move(c));
+    EXPECT_EQ(place, 3u);
+    EXPECT_EQ(domain.controller_order[place], domain.devices.size() - 1);
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ TEST(RoundTrip, KeepsWhatAddressingDoesNotTouch) {
         "<qemu:commandline><qemu:arg value='-x'/></qemu:commandline></domain>";
     auto parsed = parse(xml);
     ASSERT_TRUE(parsed.ok());
-    auto result = assign(std::move(*parsed));
+    auto result = assign(std::move(*parsed), libvirt_9_0_rules());
     ASSERT_TRUE(result.ok());
     const std::string out = format(*result);
     for (const char* kept : {"future='yes'", "<unknown-child/>", "text &amp; more", "<qemu:arg value='-x'/>",
@@ -47,7 +47,7 @@ TEST(RoundTrip, EntitiesAreNeverExpandedFromFiles) {
     auto parsed = parse("<!DOCTYPE domain [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
                         "<domain><name>&x;</name><os><type machine='pc'/></os></domain>");
     if (parsed.ok()) {
-        auto result = assign(std::move(*parsed));
+        auto result = assign(std::move(*parsed), libvirt_9_0_rules());
         ASSERT_TRUE(result.ok());
         EXPECT_EQ(format(*result).find("root:"), std::string::npos);
     }
