@@ -68,7 +68,7 @@ int run_assign(const AssignArgs& args) {
         print(*assigned);
         return kSuccess;
     }
-    auto written = write_atomically(args.output, *assigned);
+    auto written = write_output(args.output, *assigned);
     return written ? kSuccess : report(written.errors(), kIoFailure);
 }
 

@@ -103,6 +103,19 @@ void print(const Definition& definition) {
            [](std::string_view piece) { std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size())); });
 }
 
+Result<bool> write_output(const std::string& path, const Definition& definition) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return write_atomically(path, definition);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return io_error(path, "cannot open");
+    bool written = true;
+    format(definition, [&](std::string_view piece) { written = written && support::write_all(fd, piece); });
+    const int saved_errno = errno;
+    ::close(fd);
+    errno = saved_errno;
+    return written ? Result<bool>(true) : io_error(path, "cannot write the new definition");
+}
+
 Result<bool> write_atomically(const std::string& path, const Definition& definition) {
     switch (support::replace_file(path, [&](const auto& sink) { format(definition, sink); })) {
         case support::WriteFailure::None: return true;

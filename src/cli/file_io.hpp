@@ -26,6 +26,11 @@ void print(const Definition& definition);
 // moment may remove its temporary file, and it fails without a change.
 Result<bool> write_atomically(const std::string& path, const Definition& definition);
 
+// `assign -o PATH`: a regular file (or a new one) is replaced atomically;
+// anything else that exists there (/dev/null, a FIFO, a terminal) is
+// written into, as `cp` would, never renamed over.
+Result<bool> write_output(const std::string& path, const Definition& definition);
+
 // Holds an exclusive lock for writing `path`, so that concurrent editors
 // take turns instead of losing each other's changes. The lock is a file
 // beside `path` (path itself is replaced by each edit). Taking it removes

@@ -2,6 +2,7 @@
 """The guestaddr command line: outputs, exit statuses, files, standard input."""
 
 import os
+import stat
 import subprocess
 import sys
 import unittest
@@ -182,6 +183,19 @@ class Cli(TempDirTest):
             r = run("argv", "--libvirt", "9.0", "--qemu", "7.2", domain, *flags)
             self.assertEqual((r.returncode, r.stdout), (1, ""), r.stderr)
             self.assertIn("controller usb 0: USB controller model 'qemu-xhci' not supported in this QEMU binary", r.stderr)
+
+    def test_assign_output_into_a_fifo_writes_through_it(self):
+        # -o onto something that is not a regular file (/dev/null, a FIFO)
+        # writes into it; renaming a file over it would replace the device.
+        domain = self.path("good.xml", GOOD)
+        fifo = self.path("out.fifo")
+        os.mkfifo(fifo)
+        reader = subprocess.Popen(["cat", fifo], stdout=subprocess.PIPE, text=True)
+        r = run("assign", domain, "-o", fifo)
+        out, _ = reader.communicate(timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+        self.assertEqual(out, run("assign", domain).stdout)
 
     def test_usage_error_without_subcommand(self):
         self.assertNotEqual(run().returncode, 0)
