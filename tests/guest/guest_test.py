@@ -82,6 +82,9 @@ def device_address(fields):
     return next((fields[k] for k in ("pci", "ccw", "vio") if k in fields), None)
 
 
+QEMU_10 = os.environ.get("GUESTADDR_QEMU_10", "/opt/guestaddr/qemu-10.0/bin/qemu-system-x86_64")
+
+
 class View:
     """One view the guest printed: devices by location (a PCI chain, "ccw
     BUSID", "vio REG"), NICs by MAC, disks."""
@@ -184,10 +187,10 @@ def first_serial(args):
     return None
 
 
-def command_line(definition, console_socket):
+def command_line(definition, console_socket, argv_flags=()):
     """`argv --stub-backends` with the console on a socket, the test guest's
     kernel, and QMP monitors for guestaddr and for the test."""
-    emulator, args = stub_argv(guestaddr, definition)
+    emulator, args = stub_argv(guestaddr, definition, *argv_flags)
     serial0 = first_serial(args)
     socket_chardev = f"socket,path={console_socket},server=on,wait=off"
     if serial0:
@@ -203,11 +206,12 @@ def command_line(definition, console_socket):
 
 
 class Guest:
-    def __init__(self, definition, workdir, name, extra=()):
+    def __init__(self, definition, workdir, name, extra=(), qemu=None, argv_flags=()):
         self.dir, self.name = workdir, name
         self.tool_socket, test_socket, monitors = qmp_sockets(workdir, name)
         console_socket = os.path.join(workdir, f"{name}-console.sock")
-        qemu, args = command_line(definition, console_socket)
+        emulator, args = command_line(definition, console_socket, argv_flags)
+        qemu = qemu or emulator
         args += monitors + list(extra)
         self.log = open(os.path.join(workdir, f"{name}.log"), "w")
         self.process = subprocess.Popen([qemu, *args], stdout=self.log, stderr=subprocess.STDOUT)
@@ -307,15 +311,16 @@ class GuestTest(TempDirTest):
         if not os.access(emulator, os.X_OK):
             self.skipTest(f"{emulator} is not installed")
 
-    def start(self, definition, name, extra=()):
-        guest = Guest(definition, self.dir.name, name, extra)
+    def start(self, definition, name, extra=(), qemu=None, argv_flags=()):
+        guest = Guest(definition, self.dir.name, name, extra, qemu, argv_flags)
         self.addCleanup(guest.stop)
         return guest
 
-    def migrate(self, guest, definition):
-        """Migrates the running guest to a QEMU started from the definition; returns the destination, running."""
+    def migrate(self, guest, definition, qemu=None, argv_flags=()):
+        """Migrates the running guest to a QEMU (`qemu`, else the definition's)
+        started from the definition; returns the destination, running."""
         incoming = self.path("migrate.sock")
-        destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"])
+        destination = self.start(definition, "destination", ["-incoming", f"unix:{incoming}"], qemu, argv_flags)
         guest.qmp.cmd("migrate", uri=f"unix:{incoming}")
         status = migration_status(guest.qmp, 120)
         with open(destination.log.name) as log:
@@ -425,14 +430,15 @@ class LiveSteps(GuestTest):
 
         self.assert_migration_keeps(guest, definition, view)
 
-    def assert_migration_keeps(self, guest, definition, view):
+    def assert_migration_keeps(self, guest, definition, view, qemu=None, argv_flags=()):
         """Migrates the running guest to a QEMU started from the definition
         on disk: the guest's view there is `view`, QEMU's the definition's."""
-        destination = self.migrate(guest, definition)
+        destination = self.migrate(guest, definition, qemu, argv_flags)
         migrated = destination.console.view()
         self.assertEqual(sorted(migrated.lines), sorted(view.lines), "the guest's view changed over the migration")
         r = guestaddr("verify", definition, "--qmp", destination.tool_socket, check=False)
         self.assertEqual(r.returncode, 0, f"after the migration: {r.stderr}")
+        return destination
 
 
 class LiveGuests(LiveSteps):
@@ -452,6 +458,27 @@ class LiveGuests(LiveSteps):
 
     def test_q35_attach_detach_reboot_migrate_moves_nothing_the_guest_sees(self):
         self.live_sequence("q35")
+
+    def upgrade(self, machine):
+        """A guest addressed under libvirt 9.0's rules and hot-plugged on QEMU
+        7.2 migrates live to QEMU 10.0 started from `argv --qemu 10.0` of the
+        persisted definition: the guest's view is the same there."""
+        if not os.access(QEMU_10, os.X_OK):
+            self.skipTest(f"no QEMU 10.0 at {QEMU_10} (tests/qemu/install-qemu-10.sh)")
+        definition = self.definition(machine)
+        guest = self.start(definition, machine)
+        view = guest.boot()
+        guestaddr("attach", definition, self.path("nic.xml", NIC), "--in-place", "--qmp", guest.tool_socket,
+                  "--stub-backends")
+        view = self.assert_step(guest, definition, view, "attach a NIC", new="52:54:00:aa:00:01")
+        destination = self.assert_migration_keeps(guest, definition, view, QEMU_10, ("--qemu", "10.0"))
+        self.assertEqual(destination.qmp.cmd("query-version")["qemu"]["major"], 10)
+
+    def test_q35_guest_migrated_from_qemu_7_2_to_10_0_sees_nothing_move(self):
+        self.upgrade("q35")
+
+    def test_pc_guest_migrated_from_qemu_7_2_to_10_0_sees_nothing_move(self):
+        self.upgrade("pc")
 
     def test_pc_attach_detach_reboot_migrate_moves_nothing_the_guest_sees(self):
         self.live_sequence("pc")
