@@ -44,17 +44,11 @@ Result<Definition> parse_in_place(std::string text) {
 
 namespace {
 
-template <class T>
-void set_policy(model::Intent& intent, T& field, const std::optional<T>& value) {
+// A policy the options set (a plain or an optional field of the guest's).
+template <class Field, class T>
+void set_policy(model::Intent& intent, Field& field, const std::optional<T>& value) {
     if (!value || field == *value) return;
     field = *value;
-    intent.changed = true;
-}
-
-template <class T>
-void set_policy(model::Intent& intent, std::optional<T>& field, const std::optional<T>& value) {
-    if (!value || field == value) return;
-    field = value;
     intent.changed = true;
 }
 

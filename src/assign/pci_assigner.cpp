@@ -74,8 +74,6 @@ void collect_explicit_addresses(Domain& domain, PciAddressSet& set, const machin
     }
 }
 
-bool is_expander(std::string_view model) { return model == "pci-expander-bus" || model == "pcie-expander-bus"; }
-
 // Each bus below an expander bus with a <node> is of that guest NUMA node.
 // (A controller's index is above its bus's: one pass in index order.)
 void mark_numa_nodes(const Domain& domain, PciAddressSet& set) {
@@ -84,7 +82,7 @@ void mark_numa_nodes(const Domain& domain, PciAddressSet& set) {
         if (!is_pci_controller(c)) continue;
         const unsigned index = c.index.value_or(0);
         const PciAddress* a = c.pci();
-        if (is_expander(c.model)) set.set_numa(index, c.extras().ctarget.node);
+        if (topology::is_expander_bus(c.model)) set.set_numa(index, c.extras().ctarget.node);
         else if (a && !a->is_empty() && a->bus < index && a->bus < set.bus_count()) set.set_numa(index, set.bus(a->bus).numa);
     }
 }
@@ -194,13 +192,13 @@ void add_planned_controllers(Domain& domain, PciAddressSet& plan, const machine:
                 bus.grown_for ? bus.grown_for->who.device() : std::nullopt);
         }
         Device& c = domain.devices[added];
-        if (is_expander(model_name) && numa) {
+        if (topology::is_expander_bus(model_name) && numa) {
             c.edit_extras().ctarget.node = numa;
             c.edit_extras().ctarget.bus_nr = roomy_bus_nr(domain, who);
         }
         auto flags = topology::connect_flags(c, machine);
         if (!flags) continue;
-        const std::optional<unsigned> upstream_numa = is_expander(model_name) ? std::nullopt : numa;
+        const std::optional<unsigned> upstream_numa = topology::is_expander_bus(model_name) ? std::nullopt : numa;
         const PciAddress at = plan.allocate(*flags, std::nullopt, who, upstream_numa);
         if (upstream_numa) domain.devices[added].address = at;
     }

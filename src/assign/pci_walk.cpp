@@ -57,8 +57,8 @@ void place(Domain& domain, std::size_t i, PciAddressSet& set, const machine::Mac
     auto flags = topology::connect_flags(d, machine);
     if (!flags || !d.wants_pci_address()) return;
     topology::PciRequest request{*flags, std::nullopt};
-    if (const model::Preference* prefer = model::find_preference(domain.intent, d))
-        request = topology::preferred_request(*flags, *prefer, domain, machine, domain.describe(i));
+    const model::Preference* prefer = model::find_preference(domain.intent, d);
+    if (prefer) request = topology::preferred_request(*flags, *prefer, domain, machine, domain.describe(i));
     const bool preferred = request.flags != *flags || request.numa;
     PciAddress chosen = set.allocate(request.flags, std::nullopt, model::DeviceLabel(domain, i), request.numa);
     // A device placed by preference keeps the place the plan made for it:
@@ -66,7 +66,7 @@ void place(Domain& domain, std::size_t i, PciAddressSet& set, const machine::Mac
     // take that place.
     if (preferred) {
         d.address = chosen;
-        note_preferred(domain, i, *model::find_preference(domain.intent, d), request, chosen, set);
+        note_preferred(domain, i, *prefer, request, chosen, set);
     }
     if (!commits(set)) return;
     d.address = chosen;
@@ -173,7 +173,7 @@ unsigned new_expander_bus_nr(const Domain& domain, std::size_t i) {
     unsigned lowest = 256;
     for (std::size_t j : domain.controller_order) {
         const Device& c = domain.devices[j];
-        if (c.type != "pci" || (c.model != "pci-expander-bus" && c.model != "pcie-expander-bus")) continue;
+        if (c.type != "pci" || !topology::is_expander_bus(c.model)) continue;
         if (c.extras().ctarget.bus_nr && *c.extras().ctarget.bus_nr > 0) lowest = std::min(lowest, *c.extras().ctarget.bus_nr);
     }
     if (lowest <= 2)
@@ -199,7 +199,7 @@ void fill_controller_defaults(Domain& domain, std::size_t i) {
         const unsigned function = a ? a->function : 0;
         if (!c.extras().ctarget.port) c.edit_extras().ctarget.port = c.model == "pcie-root-port" ? slot * 8 + function : slot;
     }
-    if ((c.model == "pci-expander-bus" || c.model == "pcie-expander-bus") && !c.extras().ctarget.bus_nr)
+    if (topology::is_expander_bus(c.model) && !c.extras().ctarget.bus_nr)
         c.edit_extras().ctarget.bus_nr = new_expander_bus_nr(domain, i);
     if (c.model == "pci-bridge" && a && c.index.value_or(0) <= a->bus)
         throw Failure(Error{ErrorKind::Placement, domain.describe(i),

@@ -52,16 +52,16 @@ struct QemuChoice {
     std::optional<machine::QemuVersion> version;
 };
 
-// Capabilities come from the QEMU that will run the guest, whatever the
-// stamp says: --qemu, else the host's, else the stamp's. A host QEMU that
-// cannot be asked (it does not start, or runs no guest of this arch) is
-// passed over, and said so.
 // What the choice knows of the host, for its reasons: the front end looked
 // and found nothing, or it did not look (the library alone never does).
 std::string no_host(const AssignOptions& options, std::string_view what) {
     return options.host_looked_at ? fmt::format("no {} on the host", what) : std::string("the host not looked at");
 }
 
+// Capabilities come from the QEMU that will run the guest, whatever the
+// stamp says: --qemu, else the host's, else the stamp's. A host QEMU that
+// cannot be asked (it does not start, or runs no guest of this arch) is
+// passed over, and said so.
 QemuChoice choose_qemu(const model::Domain& domain, const AssignOptions& options) {
     if (!options.qemu.empty()) return {options.qemu, "--qemu", qemu_version(options.qemu, domain)};
     std::string passed_over;

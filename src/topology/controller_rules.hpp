@@ -23,6 +23,12 @@ struct ControllerRule {
 // The rule of a model, or nullopt for a model libvirt does not know.
 const ControllerRule* controller_rule(std::string_view model);
 
+// pci-expander-bus or pcie-expander-bus: a root bus of its own (busNr, a
+// guest NUMA node).
+inline bool is_expander_bus(std::string_view model) {
+    return model == "pci-expander-bus" || model == "pcie-expander-bus";
+}
+
 // The controller model a connection type needs ("pcie-root-port" for
 // PcieRootPort), used to say which controller could not be added.
 const ControllerRule* rule_plugging_as(ConnectFlags type);

@@ -224,10 +224,6 @@ PciAddress PciAddressSet::grow_to(PciAddress a, ConnectFlags flags, const model:
     return a;
 }
 
-}  // namespace guestaddr::topology
-
-namespace guestaddr::topology {
-
 bool PciAddressSet::node_has_room(ConnectFlags flags, unsigned numa) const {
     for (unsigned b = 0; b < buses_.size(); ++b) {
         const PciBus& bus = buses_[b];
