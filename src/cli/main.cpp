@@ -1,11 +1,34 @@
 // guestaddr: the command-line front end. Thin: each subcommand reads files,
 // calls the library and prints the result or every error.
 #include <iostream>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli/commands.hpp"
 
+namespace {
+
+// One run reads a definition, builds its model and exits: the heap only
+// grows. glibc grows a thread's arena one page at a time, each step an
+// mprotect that takes the address-space lock the other thread's page
+// faults wait on (check-abi reads its two files on two threads: a 10,000-
+// device pair made 939 such calls). Growing and trimming in 32 MiB steps
+// makes them a handful.
+void grow_heap_in_large_steps() {
+#ifdef __GLIBC__
+    constexpr int kStep = 32 << 20;
+    mallopt(M_TOP_PAD, kStep);
+    mallopt(M_TRIM_THRESHOLD, 2 * kStep);
+    mallopt(M_MMAP_THRESHOLD, kStep);
+#endif
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     using namespace guestaddr::cli;
+    grow_heap_in_large_steps();
     CLI::App app{"guestaddr: stable, libvirt-compatible device addresses for QEMU/KVM guests"};
     app.require_subcommand(1);
     app.footer(
