@@ -36,6 +36,27 @@ std::string names(const CLI::Option& option) {
     return out;
 }
 
+// An option's names as a bash pattern ("-o|--output").
+std::string pattern(const CLI::Option& option) {
+    std::string arm = names(option).substr(1);
+    for (char& c : arm)
+        if (c == ' ') c = '|';
+    return arm;
+}
+
+bool takes_value(const CLI::Option& option) {
+    return option.nonpositional() && option.get_type_size_max() > 0 && option.get_expected_max() > 0;
+}
+
+// The options of a subcommand that take a value, as one pattern: their
+// values are not positionals.
+std::string valued_options(CLI::App& sub) {
+    std::string out;
+    for (CLI::Option* option : sub.get_options())
+        if (takes_value(*option)) out += (out.empty() ? "" : "|") + pattern(*option);
+    return out;
+}
+
 // One `case` arm per subcommand: its options, what follows an option that
 // takes a value (its choices, or a file), what its positionals may be.
 void subcommand_arm(CLI::App& sub, std::ostream& out) {
@@ -45,14 +66,11 @@ void subcommand_arm(CLI::App& sub, std::ostream& out) {
     for (CLI::Option* option : sub.get_options()) {
         if (option->nonpositional()) {
             options += names(*option);
-            if (option->get_type_size_max() > 0 && option->get_expected_max() > 0) {
-                std::string arm = names(*option).substr(1);
-                for (char& c : arm)
-                    if (c == ' ') c = '|';
+            if (takes_value(*option)) {
                 // Its choices, a file for text, nothing to offer for a number.
                 const std::string words = choices(*option);
                 const bool text = option->get_type_name().starts_with("TEXT");
-                value_arms += "                " + arm + ") " +
+                value_arms += "                " + pattern(*option) + ") " +
                               (!words.empty() ? "COMPREPLY=($(compgen -W '" + words + "' -- \"$cur\"))"
                                : text         ? std::string("COMPREPLY=($(compgen -f -- \"$cur\"))")
                                               : std::string("COMPREPLY=()")) +
@@ -67,8 +85,46 @@ void subcommand_arm(CLI::App& sub, std::ostream& out) {
         << "            opts='" << options.substr(1) << "'\n";
     out << "            words='" << positional_words << "'\n";
     if (!value_arms.empty()) out << "            case $prev in\n" << value_arms << "            esac\n";
+    // A subcommand with --names lists what its second positional may be.
+    if (sub.get_option_no_throw("--names") != nullptr)
+        out << "            _guestaddr_names " << sub.get_name() << " '" << valued_options(sub) << "' && return\n";
     out << "            ;;\n";
 }
+
+// When the word being completed is SUB's second positional: the names
+// `guestaddr SUB DOMAIN --names` gives. The words are taken from the line,
+// not COMP_WORDS, which bash also splits at the ':' of MACs and addresses;
+// what is offered is what follows the word's last ':', the part bash
+// replaces.
+constexpr const char* kNamesFunction = R"(_guestaddr_names() {
+    local sub=$1 valued=$2 line=${COMP_LINE:0:COMP_POINT}
+    local -a parts
+    read -ra parts <<< "$line"
+    [[ -z $line || $line == *[[:space:]] ]] && parts+=("")
+    local word=${parts[${#parts[@]}-1]} domain= positionals=0 after= i
+    [[ $word == -* ]] && return 1
+    for (( i = 1; i < ${#parts[@]} - 1; i++ )); do
+        local w=${parts[i]}
+        if [[ -z $after ]]; then
+            [[ $w == "$sub" ]] && after=1
+            continue
+        fi
+        if [[ $w == -* ]]; then
+            [[ $w != *=* && "|$valued|" == *"|$w|"* ]] && i=$((i + 1))
+            continue
+        fi
+        positionals=$((positionals + 1))
+        [[ $positionals == 1 ]] && domain=$w
+    done
+    [[ $positionals == 1 && -f ${domain/#\~/$HOME} ]] || return 1
+    local names
+    names=$("${COMP_WORDS[0]}" "$sub" "${domain/#\~/$HOME}" --names 2>/dev/null | cut -f1) || return 1
+    COMPREPLY=($(compgen -W "$names" -- "$word"))
+    local colon=${word%"${word##*:}"}
+    [[ -n $colon ]] && COMPREPLY=("${COMPREPLY[@]#"$colon"}")
+    return 0
+}
+)";
 
 int run_completion(CLI::App& app, const std::string& shell) {
     (void)shell;  // bash is the one shell so far (the option's check)
@@ -109,7 +165,7 @@ int run_completion(CLI::App& app, const std::string& shell) {
            "        COMPREPLY=($(compgen -f -- \"$cur\"))\n"
            "    fi\n"
            "}\n"
-           "complete -o filenames -F _guestaddr guestaddr\n";
+        << kNamesFunction << "complete -o filenames -F _guestaddr guestaddr\n";
     return kSuccess;
 }
 

@@ -65,6 +65,20 @@ std::optional<AddressKey> key_of(const Address& address) {
         address);
 }
 
+// The key in the form parse_query_address reads back: PCI as lspci writes
+// it, other numbers joined by '.', in the base the query takes for them.
+std::string query_text(const AddressKey& key) {
+    const auto& n = key.numbers;
+    if (key.type == "pci") return fmt::format("pci:{:04x}:{:02x}:{:02x}.{:x}", n[0], n[1], n[2], n[3]);
+    const bool hex = key.type == "ccw";
+    std::string text = key.type + ":";
+    for (std::size_t i = 0; i < n.size(); ++i) {
+        if (i) text += '.';
+        text += hex ? fmt::format("{:x}", n[i]) : std::to_string(n[i]);
+    }
+    return text;
+}
+
 // Whether the text is a PCI address without its type: "0000:00:03.0" or "00:03.0".
 bool looks_like_pci(std::string_view q) {
     const bool full = q.size() == 12 && q[4] == ':' && q[7] == ':' && q[10] == '.';
@@ -254,6 +268,23 @@ Result<std::vector<Explanation>> explain(Definition definition, std::string_view
                      fmt::format("no device of the definition is '{}' (give an alias, a MAC, a disk target, an address "
                                  "such as pci:0000:00:03.0, or a name as `guestaddr tree` shows it)",
                                  query)};
+    return out;
+}
+
+Result<std::vector<DeviceName>> device_names(Definition definition) {
+    auto assigned = assign(std::move(definition));
+    if (!assigned) return assigned.errors();
+    const Domain& domain = assigned->impl().domain;
+    std::vector<DeviceName> out;
+    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
+        const Device& d = domain.devices[i];
+        if (d.discarded) continue;
+        const std::string who = domain.describe(i);
+        for (std::string_view name : {d.extras().alias.view(), d.mac.view(), d.target_dev.view()})
+            if (!name.empty()) out.push_back({std::string(name), who});
+        if (std::optional<AddressKey> key = key_of(d.address); key && !key->numbers.empty())
+            out.push_back({query_text(*key), who});
+    }
     return out;
 }
 

@@ -61,6 +61,15 @@ struct Explanation {
 // ("controller pci 1"). Errors: assign's, or no device matching.
 Result<std::vector<Explanation>> explain(Definition definition, std::string_view query);
 
+// Every name `explain` takes for each device of the filled-in definition
+// (its alias, MAC, disk target and address, in the forms a query uses),
+// with the device as errors name it: what completion offers for DEVICE.
+struct DeviceName {
+    std::string name;
+    std::string device;
+};
+Result<std::vector<DeviceName>> device_names(Definition definition);
+
 std::string explanation_text(const std::vector<Explanation>& explanations);
 nlohmann::json explanation_json(const std::vector<Explanation>& explanations, std::string_view query);
 

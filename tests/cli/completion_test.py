@@ -41,13 +41,18 @@ def options(sub):
 def complete(*words, cwd=None):
     """COMPREPLY for `guestaddr WORDS...`, the last word being completed."""
     line = ["guestaddr", *words]
+    text = " ".join(line)
     script = (f"source {SCRIPT!r}\n"
               f"COMP_WORDS=({' '.join(repr(w) for w in line)})\n"
               f"COMP_CWORD={len(line) - 1}\n"
+              f"COMP_LINE={text!r}\n"
+              f"COMP_POINT={len(text)}\n"
               "_guestaddr\n"
               "printf '%s\\n' \"${COMPREPLY[@]}\"\n")
+    # The script runs `guestaddr` itself for explain's DEVICE: the one under test.
+    env = dict(os.environ, PATH=os.path.dirname(os.path.abspath(GUESTADDR)) + os.pathsep + os.environ["PATH"])
     r = subprocess.run(["bash", "--norc", "--noprofile", "-c", script], capture_output=True, text=True, cwd=cwd,
-                       timeout=30)
+                       timeout=30, env=env)
     if r.returncode != 0 or r.stderr:
         raise AssertionError(f"bash: {r.returncode} {r.stderr}")
     return sorted(w for w in r.stdout.splitlines() if w)
@@ -75,6 +80,22 @@ class Completion(unittest.TestCase):
         self.assertEqual(complete("assign", "--o"), ["--output"])
         # after other words too
         self.assertEqual(complete("attach", "guest.xml", "nic.xml", "--in"), ["--in-place"])
+
+    def test_explain_device_offers_the_names_of_the_definitions_devices(self):
+        example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "web-server.xml")
+        listed = subprocess.run([GUESTADDR, "explain", example, "--names"], capture_output=True, text=True,
+                                check=True).stdout
+        names = sorted(line.split("\t")[0] for line in listed.splitlines())
+        self.assertIn("vda", names)
+        self.assertEqual(complete("explain", example, ""), names)
+        self.assertEqual(complete("explain", "--libvirt", "9.0", example, "v"), [n for n in names if n.startswith("v")])
+        # bash replaces what follows the word's last ':' (a MAC, an address).
+        mac = next(n for n in names if re.fullmatch(r"(?:[0-9a-f]{2}:){5}[0-9a-f]{2}", n))
+        self.assertIn(mac[mac.rfind(":") + 1:], complete("explain", example, mac[:-1]))
+        self.assertNotIn(mac, complete("explain", example, mac[:-1]))
+        # Not the first positional, nor after DEVICE.
+        self.assertNotIn("vda", complete("explain", ""))
+        self.assertNotIn("vda", complete("explain", example, "vda", ""))
 
     def test_top_level_options(self):
         self.assertEqual(set(complete("--")), {"--help", "--version"})

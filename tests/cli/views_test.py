@@ -294,6 +294,39 @@ class Explain(Case):
         self.assertIn("no device of the definition is '52:54:00:ff:ff:ff'", r.stderr)
 
 
+    def names(self, path):
+        doc = json.loads(self.ok("explain", path, "--names", "--json"))
+        self.assertEqual(doc["schema"], "guestaddr/explain-names/1")
+        return doc["names"]
+
+    def test_names_lists_what_device_may_be_and_each_explains_its_device(self):
+        for text in (PC, open(EXAMPLE).read(), S390X, Q35_E1000):
+            path = self.path("g.xml", text)
+            names = self.names(path)
+            root = ET.fromstring(text)
+            given = {e.get("address") for e in root.iter("mac")} | {e.get("dev") for e in root.iter("target")
+                                                                    if e.get("dev")}
+            given |= {e.get("name") for e in root.iter("alias")}
+            self.assertLessEqual(given - {None}, {n["name"] for n in names})
+            for n in names:
+                with self.subTest(name=n["name"]):
+                    self.assertIn(n["device"], [e["name"] for e in self.explain(path, n["name"])])
+        # Every addressed device has its address among the names.
+        tree = self.tree_json(self.path("g.xml", PC))
+        placed = {node["name"] for node in json_nodes(tree["guest"]) if node["kind"] == "device" and "place" in node}
+        self.assertLessEqual(placed, {n["device"] for n in self.names(self.path("g.xml", PC))})
+
+    def test_names_as_text_and_device_or_names_but_not_both(self):
+        text = self.ok("explain", EXAMPLE, "--names")
+        self.assertIn("vda\tdisk 'vda'\n", text)
+        self.assertIn("52:54:00:12:34:56\tinterface 52:54:00:12:34:56\n", text)
+        for args in (("explain", EXAMPLE), ("explain", EXAMPLE, "vda", "--names")):
+            with self.subTest(args=args):
+                r = run(*args)
+                self.assertNotEqual(r.returncode, 0)
+                self.assertEqual(r.stdout, "")
+                self.assertRegex(r.stderr, "DEVICE")
+
 INTENT = """<domain type='kvm'><name>intent</name><memory>1048576</memory>
 <metadata><guestaddr:guestaddr xmlns:guestaddr='https://guestaddr.dev/xmlns/domain/1'>
   <guestaddr:policy keep-free-hotplug='3' stable-nic-names='yes'/>
