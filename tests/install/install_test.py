@@ -2,13 +2,15 @@
 """cmake --install into a temporary prefix, then a program built against the
 installed library alone, with CMake's find_package and with pkg-config.
 
-Usage: install_test.py BUILD_DIR SOURCE_DIR CXX VERSION SOVERSION
+Usage: install_test.py BUILD_DIR SOURCE_DIR CXX VERSION SOVERSION [SANITIZE_FLAGS]
 
 Checks what was installed (the command, libguestaddr.so with its SONAME, the
 public headers and nothing else, each header compiling on its own, the CMake
 package, the pkg-config file, the man pages, the bash completion); builds
 tests/install/consumer both ways; runs it on examples/web-server.xml and holds
 its listing to the definition the installed `guestaddr assign` writes.
+SANITIZE_FLAGS ("-fsanitize=address,undefined" in a sanitizer build): the
+consumer is built with them too, as a program linking a sanitized library must.
 No network, no libvirt.
 """
 
@@ -23,7 +25,8 @@ import unittest
 import xml.etree.ElementTree as ET
 
 BUILD, SOURCE, CXX, VERSION, SOVERSION = sys.argv[1:6]
-del sys.argv[1:6]
+SANITIZE = sys.argv[6].split() if len(sys.argv) > 6 else []
+del sys.argv[1:7]
 EXAMPLE = os.path.join(SOURCE, "examples", "web-server.xml")
 CONSUMER = os.path.join(SOURCE, "tests", "install", "consumer")
 
@@ -183,7 +186,8 @@ class Installed(unittest.TestCase):
     def test_a_program_built_with_find_package(self):
         build = os.path.join(self.tmp, "cmake-consumer")
         run("cmake", "-S", CONSUMER, "-B", build, f"-DCMAKE_PREFIX_PATH={self.prefix}", f"-DCMAKE_CXX_COMPILER={CXX}",
-            "-DCMAKE_BUILD_TYPE=Release")
+            "-DCMAKE_BUILD_TYPE=Release", f"-DCMAKE_CXX_FLAGS={' '.join(SANITIZE)}",
+            f"-DCMAKE_EXE_LINKER_FLAGS={' '.join(SANITIZE)}")
         cache = read(os.path.join(build, "CMakeCache.txt"))
         self.assertIn(f"guestaddr_DIR:PATH={self.libdir}/cmake/guestaddr", cache)
         run("cmake", "--build", build)
@@ -201,7 +205,7 @@ class Installed(unittest.TestCase):
         exe = os.path.join(self.tmp, "pkg-config-list_devices")
         # No -std of its own: the public headers need C++20, and the flags say so.
         self.assertIn("-std=c++20", flags)
-        run(CXX, "-O1", os.path.join(CONSUMER, "main.cpp"), *flags, f"-Wl,-rpath,{libdir}", "-o", exe)
+        run(CXX, "-O1", *SANITIZE, os.path.join(CONSUMER, "main.cpp"), *flags, f"-Wl,-rpath,{libdir}", "-o", exe)
         self.linked_shared(exe)
         out, rows = self.consumer_output(exe)
         self.check_listing(rows)
