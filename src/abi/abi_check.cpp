@@ -351,8 +351,7 @@ void compare_changed_lists(const Side& a, const Listed& la, const Side& b, const
         if (!in_a.contains(lb.keys[pb])) out.push_back({b.domain.describe(lb.order[pb]), "added", "", ""});
 }
 
-void compare_kind(const Side& a, const Side& b, DeviceClass cls, Differences& out) {
-    const Listed la = list_of(a.domain, cls), lb = list_of(b.domain, cls);
+void compare_kind(const Side& a, const Listed& la, const Side& b, const Listed& lb, DeviceClass cls, Differences& out) {
     // Mostly the same devices in the same order: then place by place.
     if (la.keys != lb.keys) return compare_changed_lists(a, la, b, lb, cls, out);
     for (std::size_t p = 0; p < la.order.size(); ++p) compare_pair(a, la.order[p], b, lb.order[p], out);
@@ -369,6 +368,21 @@ std::vector<bool> unaddressed(const Definition& definition) {
     return out;
 }
 
+// One side filled in, with its lists of each compared kind: both made on
+// the side's own thread.
+struct Prepared {
+    Result<Definition> definition;
+    std::vector<Listed> lists;  // in kCompared's order
+};
+
+Prepared prepare(Definition definition) {
+    Prepared p{assign(std::move(definition)), {}};
+    if (!p.definition) return p;
+    p.lists.reserve(kCompared.size());
+    for (DeviceClass cls : kCompared) p.lists.push_back(list_of(p.definition->domain(), cls));
+    return p;
+}
+
 // The errors of one side, naming it.
 std::vector<Error> of_side(std::vector<Error> errors, const char* side) {
     for (Error& e : errors) e.device = e.device.empty() ? side : fmt::format("{} {}", side, e.device);
@@ -381,18 +395,19 @@ Result<std::vector<AbiDifference>> check_abi(Definition old_definition, Definiti
     const std::vector<bool> new_unaddressed = unaddressed(new_definition);
     // The two sides share nothing until they are compared: OLD is filled in
     // on a thread of its own, which halves the wait on a large guest.
-    std::future<Result<Definition>> old_pending =
-        std::async(std::launch::async, [&old_definition] { return assign(std::move(old_definition)); });
-    Result<Definition> new_assigned = assign(std::move(new_definition));
-    Result<Definition> old_assigned = old_pending.get();
-    if (!old_assigned) return of_side(old_assigned.errors(), "OLD");
-    if (!new_assigned) return of_side(new_assigned.errors(), "NEW");
+    std::future<Prepared> old_pending =
+        std::async(std::launch::async, [&old_definition] { return prepare(std::move(old_definition)); });
+    Prepared new_side = prepare(std::move(new_definition));
+    Prepared old_side = old_pending.get();
+    if (!old_side.definition) return of_side(old_side.definition.errors(), "OLD");
+    if (!new_side.definition) return of_side(new_side.definition.errors(), "NEW");
     const std::vector<bool> none;
-    const Side a{old_assigned->domain(), old_assigned->impl().document, none};
-    const Side b{new_assigned->domain(), new_assigned->impl().document, new_unaddressed};
+    const Side a{old_side.definition->domain(), old_side.definition->impl().document, none};
+    const Side b{new_side.definition->domain(), new_side.definition->impl().document, new_unaddressed};
     Differences out;
     compare_domains(a, b, out);
-    for (DeviceClass cls : kCompared) compare_kind(a, b, cls, out);
+    for (std::size_t k = 0; k < kCompared.size(); ++k)
+        compare_kind(a, old_side.lists[k], b, new_side.lists[k], kCompared[k], out);
     return out;
 }
 
