@@ -708,7 +708,9 @@ ARCH_CPUS = {"aarch64": "<cpu mode='custom' match='exact'><model fallback='forbi
 
 class ArchGuests(LiveSteps):
     """One guest per architecture, under TCG: the boot view, then live attach
-    and detach, a reboot and a migration of the running guest."""
+    and detach, a reboot and a migration of the running guest (on pSeries,
+    where the guest takes no hotplugged device in, attach and migration:
+    live_steps' path without guest hotplug)."""
 
     def arch_sequence(self, arch, guest_hotplug=True):
         self.require(arch)
