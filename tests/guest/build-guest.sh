@@ -10,10 +10,10 @@
 # small, virtio and PCI hotplug built in or as modules) and busybox-static.
 # The host's own busybox-static runs depmod and cpio, so the host needs only
 # apt, dpkg and readelf (binutils), which finds the libraries systemd's
-# udevadm loads (of any architecture). Another architecture's packages are
-# looked up in an apt state of this folder's own (OUTDIR/apt: the host's
-# sources, that architecture's lists), so neither the host's dpkg
-# architectures nor its lists change.
+# udevadm (and on ppc64el rtas_errd and drmgr) loads (of any architecture).
+# Another architecture's packages are looked up in an apt state of this
+# folder's own (OUTDIR/apt: the host's sources, that architecture's lists),
+# so neither the host's dpkg architectures nor its lists change.
 # OUTDIR/vmlinuz and OUTDIR/initrd.img are kept while the package versions
 # and this folder's scripts are unchanged: a second run only checks versions.
 set -eu
@@ -28,12 +28,20 @@ host_arch=$(dpkg --print-architecture)
 modules="virtio_pci virtio_net virtio_blk virtio_scsi sd_mod virtio_console"
 # systemd's udevadm, whose net_id builtin gives each NIC the names
 # systemd-udevd would (onboard enoN from the ACPI index, slot, path), and
-# the packages of the libraries it loads (checked below: every library it
-# needs must be found among them).
-udev_pkgs="udev libc6 libacl1 libblkid1 libcap2 libkmod2 liblzma5 libssl3 libzstd1 libselinux1 libpcre2-8-0"
+# the packages of the libraries it loads (checked below: every library a
+# program needs must be found among them).
+user_pkgs="udev libc6 libacl1 libblkid1 libcap2 libkmod2 liblzma5 libssl3 libzstd1 libselinux1 libpcre2-8-0"
+programs=bin/udevadm
 kernel_meta=linux-image-cloud-$arch
 case $arch in
-    ppc64el) kernel_meta=linux-image-powerpc64le; modules="$modules rpaphp ibmveth" ;;
+    ppc64el)
+        kernel_meta=linux-image-powerpc64le; modules="$modules rpaphp ibmveth"
+        # A pSeries Linux guest leaves PCI hotplug to user space: rtas_errd
+        # (ppc64-diag) reads QEMU's RTAS hotplug event and runs drmgr
+        # (powerpc-ibm-utils), which does the RTAS calls through librtas.
+        # libm (libsqlite3 needs it) is libc6's.
+        user_pkgs="$user_pkgs ppc64-diag powerpc-ibm-utils librtas2 librtasevent2 libservicelog-1.1-1 libsqlite3-0 libnuma1"
+        programs="$programs usr/sbin/rtas_errd usr/sbin/drmgr" ;;
     s390x) kernel_meta=linux-image-s390x ;;
 esac
 
@@ -56,7 +64,7 @@ kernel_pkg=$(apt-cache $apt_options depends "$kernel_meta:$arch" | awk '/Depends
 kernel_pkg=${kernel_pkg%:*}
 [ -n "$kernel_pkg" ] || { echo "build-guest: apt knows no $kernel_meta (apt-get update?)" >&2; exit 1; }
 # The guest's busybox, and the host's to run depmod and cpio.
-packages="$kernel_pkg:$arch busybox-static:$arch $(for p in $udev_pkgs; do echo "$p:$arch"; done)"
+packages="$kernel_pkg:$arch busybox-static:$arch $(for p in $user_pkgs; do echo "$p:$arch"; done)"
 [ "$arch" = "$host_arch" ] || packages="$packages busybox-static:$host_arch"
 # One apt-cache call for every version: each call reads the whole cache.
 # shellcheck disable=SC2086
@@ -77,7 +85,7 @@ apt-get $apt_options download -q $packages >download.log 2>&1 ||
 dpkg -x "$kernel_pkg"_*.deb kernel
 dpkg -x busybox-static_*_"$arch".deb busybox
 dpkg -x busybox-static_*_"$host_arch".deb tools
-for p in $udev_pkgs; do dpkg -x "$p"_*_"$arch".deb udev; done
+for p in $user_pkgs; do dpkg -x "$p"_*_"$arch".deb user; done
 busybox=$work/tools/bin/busybox
 release=$(ls kernel/lib/modules)
 moddir=kernel/lib/modules/$release
@@ -109,23 +117,26 @@ for m in $modules; do
     fi
 done
 
-# udevadm and the libraries it loads, found by their NEEDED entries.
-# (The loader goes where udevadm names it, the libraries in the loader's
-# own folder, which it searches by default.)
-interpreter=$(readelf -l udev/bin/udevadm | sed -n 's/.*interpreter: \(.*\)]/\1/p')
-libdir=$(dirname "$(find udev/lib udev/usr/lib -maxdepth 2 -name libc.so.6 | head -n 1)")
+# udevadm (and the pSeries hotplug programs) and the libraries they load,
+# found by their NEEDED entries. (The loader goes where udevadm names it, the
+# libraries in the loader's own folder, which it searches by default.)
+interpreter=$(readelf -l user/bin/udevadm | sed -n 's/.*interpreter: \(.*\)]/\1/p')
+libdir=$(dirname "$(find user/lib user/usr/lib -maxdepth 2 -name libc.so.6 | head -n 1)")
 libdir=/lib/${libdir##*/}
 mkdir -p "$root/$(dirname "$interpreter")" "$root$libdir"
-cp udev/bin/udevadm "$root/bin/udevadm"
+for program in $programs; do
+    mkdir -p "$root/$(dirname "$program")"
+    cp "user/$program" "$root/$program"
+done
 needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
-todo=udev/bin/udevadm
+todo=$(for program in $programs; do echo "user/$program"; done)
 copied=" "
 while [ -n "$todo" ]; do
     set -- $todo; file=$1; shift; todo="$*"
     for so in $(needed "$file"); do
         case $copied in *" $so "*) continue ;; esac
-        found=$(find udev/lib udev/usr/lib -maxdepth 2 -name "$so" | head -n 1)
-        [ -n "$found" ] || { echo "build-guest: udevadm needs $so, which none of: $udev_pkgs has" >&2; exit 1; }
+        found=$(find user/lib user/usr/lib -maxdepth 2 -name "$so" | head -n 1)
+        [ -n "$found" ] || { echo "build-guest: $file needs $so, which none of: $user_pkgs has" >&2; exit 1; }
         cp -L "$found" "$root$libdir/$so"
         copied="$copied$so "
         todo="$todo $found"
