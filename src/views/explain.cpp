@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "api/definition_impl.hpp"
+#include "guestaddr/devices.hpp"
 #include "assign/pipeline.hpp"
 #include "machine/machine.hpp"
 #include "topology/controller_rules.hpp"
@@ -63,20 +64,6 @@ std::optional<AddressKey> key_of(const Address& address) {
                 return std::nullopt;
         },
         address);
-}
-
-// The key in the form parse_query_address reads back: PCI as lspci writes
-// it, other numbers joined by '.', in the base the query takes for them.
-std::string query_text(const AddressKey& key) {
-    const auto& n = key.numbers;
-    if (key.type == "pci") return fmt::format("pci:{:04x}:{:02x}:{:02x}.{:x}", n[0], n[1], n[2], n[3]);
-    const bool hex = key.type == "ccw";
-    std::string text = key.type + ":";
-    for (std::size_t i = 0; i < n.size(); ++i) {
-        if (i) text += '.';
-        text += hex ? fmt::format("{:x}", n[i]) : std::to_string(n[i]);
-    }
-    return text;
 }
 
 // Whether the text is a PCI address without its type: "0000:00:03.0" or "00:03.0".
@@ -274,16 +261,13 @@ Result<std::vector<Explanation>> explain(Definition definition, std::string_view
 Result<std::vector<DeviceName>> device_names(Definition definition) {
     auto assigned = assign(std::move(definition));
     if (!assigned) return assigned.errors();
-    const Domain& domain = assigned->impl().domain;
     std::vector<DeviceName> out;
-    for (std::size_t i = 0; i < domain.devices.size(); ++i) {
-        const Device& d = domain.devices[i];
-        if (d.discarded) continue;
-        const std::string who = domain.describe(i);
-        for (std::string_view name : {d.extras().alias.view(), d.mac.view(), d.target_dev.view()})
-            if (!name.empty()) out.push_back({std::string(name), who});
+    for (const DeviceInfo& d : devices(*assigned)) {
+        for (const std::string* name : {&d.alias, &d.mac, &d.disk_target})
+            if (!name->empty()) out.push_back({*name, d.name});
+        // Only an address a query can name this device by.
         if (std::optional<AddressKey> key = key_of(d.address); key && !key->numbers.empty())
-            out.push_back({query_text(*key), who});
+            out.push_back({address_to_string(d.address), d.name});
     }
     return out;
 }

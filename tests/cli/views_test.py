@@ -293,7 +293,6 @@ class Explain(Case):
         self.assertEqual((r.returncode, r.stdout), (1, ""))
         self.assertIn("no device of the definition is '52:54:00:ff:ff:ff'", r.stderr)
 
-
     def names(self, path):
         doc = json.loads(self.ok("explain", path, "--names", "--json"))
         self.assertEqual(doc["schema"], "guestaddr/explain-names/1")
@@ -326,6 +325,7 @@ class Explain(Case):
                 self.assertNotEqual(r.returncode, 0)
                 self.assertEqual(r.stdout, "")
                 self.assertRegex(r.stderr, "DEVICE")
+
 
 INTENT = """<domain type='kvm'><name>intent</name><memory>1048576</memory>
 <metadata><guestaddr:guestaddr xmlns:guestaddr='https://guestaddr.dev/xmlns/domain/1'>
